@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/log.h"
 #include "xapi/dispatch.h"
@@ -52,12 +53,13 @@ static void add_param(struct method *m, const char *name, const struct xtype *t,
 
 static const struct handler_row *handler_find(const char *cls, const char *name)
 {
-	for (const struct handler_row *h = xapi_handlers; h->method; h++) {
-		const char *dot = strchr(h->method, '.');
-		if (strncasecmp(h->method, cls, (size_t)(dot - h->method)) == 0 && cls[dot - h->method] == '\0' &&
-		    strcmp(dot + 1, name) == 0)
-			return h;
-	}
+	for (const struct handler_row *const *t = xapi_handler_tables; *t; t++)
+		for (const struct handler_row *h = *t; h->method; h++) {
+			const char *dot = strchr(h->method, '.');
+			if (strncasecmp(h->method, cls, (size_t)(dot - h->method)) == 0 &&
+			    cls[dot - h->method] == '\0' && strcmp(dot + 1, name) == 0)
+				return h;
+		}
 	return NULL;
 }
 

@@ -49,8 +49,12 @@ struct handler_row {
 	bool async_ok;
 };
 
-/* handlers.c: the table of explicit handlers (NULL-terminated). */
-extern const struct handler_row xapi_handlers[];
+/*
+ * Explicit handlers: each module that implements messages has its own
+ * NULL-terminated table; handlers.c lists the tables in xapi_handler_tables.
+ */
+extern const struct handler_row core_handlers[];    /* handlers.c: session, event, task, subject, message */
+extern const struct handler_row *const xapi_handler_tables[];
 
 /* generic.c */
 int generic_run(struct xapi_call *call, const struct method *m, json_t **result, struct err *e);

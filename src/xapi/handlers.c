@@ -281,7 +281,7 @@ static int h_message_create(struct xapi_call *c, json_t **result, struct err *e)
 	return 0;
 }
 
-const struct handler_row xapi_handlers[] = {
+const struct handler_row core_handlers[] = {
 	{ "session.login_with_password", h_login, false },
 	{ "session.logout", h_logout, false },
 	{ "session.local_logout", h_logout, false },
@@ -303,4 +303,10 @@ const struct handler_row xapi_handlers[] = {
 	{ "subject.get_permissions_name_label", h_subject_permissions, false },
 	{ "message.create", h_message_create, true },
 	{ NULL, NULL, false },
+};
+
+/* Every module's table; a module adds its table here and its rows in its own file. */
+const struct handler_row *const xapi_handler_tables[] = {
+	core_handlers,
+	NULL,
 };

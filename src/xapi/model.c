@@ -100,12 +100,6 @@ static const struct xtype *xtype_parse_locked(const char *text)
 			t.kind = simple[i].kind;
 			return intern(text, t);
 		}
-	if (strncmp(text, "enum ", 5) == 0) {
-		t.kind = XT_ENUM;
-		t.name = strdup(text + 5);
-		t.enumeration = model_enum_find(text + 5);
-		return intern(text, t);
-	}
 	if ((inner = strip_suffix(text, " set")) != NULL) {
 		t.kind = XT_SET;
 		t.elem = xtype_parse_locked(inner);
@@ -117,6 +111,12 @@ static const struct xtype *xtype_parse_locked(const char *text)
 		t.kind = XT_REF;
 	} else if ((inner = strip_suffix(text, " record")) != NULL) {
 		t.kind = XT_RECORD;
+	} else if (strncmp(text, "enum ", 5) == 0 && strchr(text + 5, ' ') == NULL) {
+		/* After the suffixes: "enum vm_operations set" is a set of enums. */
+		t.kind = XT_ENUM;
+		t.name = strdup(text + 5);
+		t.enumeration = model_enum_find(text + 5);
+		return intern(text, t);
 	} else {
 		return NULL;
 	}

@@ -21,6 +21,10 @@
 
 struct session_table;
 struct task_pool;
+struct vm_manager;
+struct storage;
+struct network;
+struct metrics;
 
 struct xapi_server {
 	struct store *store;
@@ -30,6 +34,12 @@ struct xapi_server {
 	struct session_table *sessions;
 	struct task_pool *tasks;
 	volatile bool stopping;
+	const char *state_dir; /* set by ovcpd before bootstrap */
+	/* Drivers, owned by their modules; NULL where not started (unit tests). */
+	struct vm_manager *vms;   /* src/hv: QEMU processes, QMP, accelerator */
+	struct storage *storage;  /* src/storage: SRs and VDIs */
+	struct network *network;  /* src/net: bridges, taps, VLANs, DHCP */
+	struct metrics *metrics;  /* src/metrics: round-robin archives */
 };
 
 /* Who is calling: filled by session_check(). */

@@ -32,6 +32,10 @@ static void test_types(void)
 	CHECK(xtype_parse("(VM ref -> (string -> string) map) map") == t);
 	t = xtype_parse("VM ref set");
 	CHECK(t != NULL && t->kind == XT_SET && t->elem->kind == XT_REF);
+	t = xtype_parse("enum vm_operations set");
+	CHECK(t != NULL && t->kind == XT_SET && t->elem->kind == XT_ENUM && strcmp(t->elem->name, "vm_operations") == 0);
+	t = xtype_parse("(string -> enum vm_operations) map");
+	CHECK(t != NULL && t->kind == XT_MAP && t->elem->kind == XT_ENUM);
 	CHECK(xtype_parse("nonsense words here") == NULL);
 	CHECK(xtype_parse("(string -> ) map") == NULL);
 }
