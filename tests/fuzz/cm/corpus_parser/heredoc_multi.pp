@@ -1,0 +1,6 @@
+notice(@(ONE), @("TWO"))
+first
+ONE
+second ${1}
+TWO
+notice('after')
