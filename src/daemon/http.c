@@ -9,6 +9,7 @@
  * XenAPI dispatcher with the wire its path selects.
  */
 #include "daemon/http.h"
+#include "daemon/http_route.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -43,6 +44,7 @@ struct http_server {
 struct request_state {
 	struct buf body;
 	bool too_big;
+	struct http_call *stream; /* a stream route's request */
 };
 
 struct route {
@@ -50,6 +52,7 @@ struct route {
 	const char *path;
 	enum MHD_Result (*fn)(struct http_server *h, struct MHD_Connection *conn, struct request_state *rs,
 			      const char *path, bool local_root);
+	http_stream_fn stream; /* instead of fn: sees every callback (http_route.h) */
 };
 
 static bool is_loopback(const char *host)
@@ -138,6 +141,22 @@ static enum MHD_Result reply_error(struct MHD_Connection *conn, unsigned status,
 	char *body = strdup(msg);
 
 	return reply_text(conn, status, "text/plain", body, strlen(body));
+}
+
+enum MHD_Result http_reply_text(struct MHD_Connection *conn, unsigned status, const char *text)
+{
+	return reply_error(conn, status, text);
+}
+
+int http_call_session(struct http_call *call, struct session_info *info, struct err *e)
+{
+	const char *sid = MHD_lookup_connection_value(call->conn, MHD_GET_ARGUMENT_KIND, "session_id");
+
+	if (sid == NULL) {
+		err_set(e, "SESSION_INVALID", "", NULL);
+		return -1;
+	}
+	return session_check(call->xs, sid, info, e);
 }
 
 static enum MHD_Result serve_rpc(struct http_server *h, struct MHD_Connection *conn, struct request_state *rs,
@@ -237,12 +256,21 @@ static enum MHD_Result serve_static(struct http_server *h, struct MHD_Connection
 	return rc;
 }
 
+/* Modules add their stream routes here: one row each. */
 static const struct route routes[] = {
-	{ "POST", "/jsonrpc", route_jsonrpc },
-	{ "POST", "/", route_xmlrpc },
-	{ "POST", "/RPC2", route_xmlrpc },
-	{ "POST", "/xmlrpc", route_xmlrpc },
+	{ "POST", "/jsonrpc", route_jsonrpc, NULL },
+	{ "POST", "/", route_xmlrpc, NULL },
+	{ "POST", "/RPC2", route_xmlrpc, NULL },
+	{ "POST", "/xmlrpc", route_xmlrpc, NULL },
 };
+
+static const struct route *stream_route_find(const char *method, const char *url)
+{
+	for (size_t i = 0; i < MODEL_COUNT(routes); i++)
+		if (routes[i].stream && strcmp(routes[i].path, url) == 0 && strcmp(routes[i].method, method) == 0)
+			return &routes[i];
+	return NULL;
+}
 
 static bool peer_is_local_root(struct MHD_Connection *conn)
 {
@@ -271,7 +299,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (rs == NULL)
 			return MHD_NO;
 		*con_cls = rs;
-		return MHD_YES;
+		const struct route *r = stream_route_find(method, url);
+		if (r == NULL)
+			return MHD_YES;
+		rs->stream = calloc(1, sizeof(*rs->stream));
+		if (rs->stream == NULL)
+			return MHD_NO;
+		*rs->stream = (struct http_call){ conn, h->xs, url, method, peer_is_local_root(conn), true, NULL, NULL };
+		rs->stream->url = url;
+		size_t zero = 0;
+		enum MHD_Result rc = r->stream(rs->stream, NULL, &zero);
+		rs->stream->first = false;
+		return rc;
+	}
+	if (rs->stream) {
+		const struct route *r = stream_route_find(method, url);
+		return r ? r->stream(rs->stream, upload_data, upload_data_size) : MHD_NO;
 	}
 	if (*upload_data_size > 0) {
 		if (rs->body.len + *upload_data_size > RPC_MAX_BODY)
@@ -288,7 +331,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (strcmp(routes[i].path, url) != 0)
 			continue;
 		path_known = true;
-		if (strcmp(routes[i].method, method) == 0)
+		if (strcmp(routes[i].method, method) == 0 && routes[i].fn)
 			return routes[i].fn(h, conn, rs, url, peer_is_local_root(conn));
 	}
 	if (path_known && strcmp(method, "GET") != 0)
@@ -305,6 +348,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	if (rs == NULL)
 		return;
+	if (rs->stream) {
+		if (rs->stream->state_free)
+			rs->stream->state_free(rs->stream->state);
+		free(rs->stream);
+	}
 	buf_free(&rs->body);
 	free(rs);
 	*con_cls = NULL;
@@ -408,7 +456,8 @@ struct http_server *http_server_start(struct xapi_server *xs, const struct liste
 	for (size_t i = 0; i < n; i++) {
 		const struct listen_spec *sp = &specs[i];
 		int fd = sp->unix_socket ? unix_listen(sp->host, e) : tcp_listen(sp, e);
-		unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+		unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+				 MHD_ALLOW_UPGRADE | MHD_ALLOW_SUSPEND_RESUME;
 		if (fd < 0)
 			goto fail;
 		if (sp->tls)

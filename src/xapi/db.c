@@ -155,8 +155,12 @@ static int txn_relation_edit(struct txn *t, struct store *s, const char *many_cl
 		rc = store_get(s, key, &text, &rev, e);
 		if (rc < 0)
 			return -1;
+		if (rc == 0 && add) {
+			err_set(e, "HANDLE_INVALID", many_class, target, NULL);
+			return -1;
+		}
 		if (rc == 0)
-			return 0; /* a dangling ref: nothing to keep in line */
+			return 0; /* the old target is gone: nothing to keep in line */
 	}
 	rec = parse_record(tc, text, e);
 	free(text);

@@ -276,7 +276,7 @@ static int permission_denied(struct err *e, const char *method, const struct met
 	char msg[256];
 
 	snprintf(msg, sizeof(msg), "No permission in user session. (Roles with this permission: %s)",
-		 model_roles_text(m->roles & ~(unsigned)R_CC));
+		 m->roles ? model_roles_text(m->roles & ~(unsigned)R_CC) : "the local superuser only");
 	err_set(e, "RBAC_PERMISSION_DENIED", method, msg, NULL);
 	return -1;
 }
@@ -326,7 +326,8 @@ static int call_method(struct xapi_server *srv, struct xapi_call *call, json_t *
 	}
 	if (given < m.nrequired || given > m.nparams)
 		return count_mismatch(e, call->method, &m, given);
-	if (m.needs_session && !(call->session.roles & m.roles))
+	/* A message with no role at all is for the local superuser only (session.change_password). */
+	if (m.needs_session && !(call->session.roles & m.roles) && !(m.roles == 0 && call->session.superuser))
 		return permission_denied(e, call->method, &m);
 	rest = json_array();
 	for (size_t i = m.needs_session ? 1 : 0; i < json_array_size(params); i++)

@@ -54,6 +54,9 @@ struct handler_row {
  * NULL-terminated table; handlers.c lists the tables in xapi_handler_tables.
  */
 extern const struct handler_row core_handlers[];    /* handlers.c: session, event, task, subject, message */
+extern const struct handler_row vm_handlers[];      /* handlers_vm.c: VM lifecycle, consoles, guest metrics */
+extern const struct handler_row storage_handlers[]; /* handlers_storage.c: SR, VDI, PBD */
+extern const struct handler_row network_handlers[]; /* handlers_network.c: network, PIF, VIF, VLAN */
 extern const struct handler_row *const xapi_handler_tables[];
 
 /* generic.c */

@@ -157,6 +157,62 @@ static int set_edit(json_t *rec, void *arg, struct err *e)
 	return 0;
 }
 
+/*
+ * What destroying an object does to the objects that refer to it, as xapi
+ * does: a VM takes its VBDs, VIFs, consoles and metrics with it; a network
+ * with VIFs or PIFs, or a VDI with VBDs, is refused.
+ */
+static const struct destroy_rule {
+	const char *cls, *field; /* a ref set (or ref) field of the object destroyed */
+	const char *refuse_code; /* NULL: destroy the referrers too */
+	const char *child_cls;
+} destroy_rules[] = {
+	{ "VM", "VBDs", NULL, "VBD" },
+	{ "VM", "VIFs", NULL, "VIF" },
+	{ "VM", "consoles", NULL, "console" },
+	{ "VM", "metrics", NULL, "VM_metrics" },
+	{ "VM", "guest_metrics", NULL, "VM_guest_metrics" },
+	{ "network", "VIFs", "NETWORK_CONTAINS_VIF", "VIF" },
+	{ "network", "PIFs", "NETWORK_CONTAINS_PIF", "PIF" },
+	{ "VDI", "VBDs", "VDI_IN_USE", "VBD" },
+};
+
+static int destroy_dependents(struct store *s, const struct model_class *cls, const char *ref, struct err *e)
+{
+	json_t *rec = NULL;
+	int rc = -1;
+
+	for (size_t i = 0; i < MODEL_COUNT(destroy_rules); i++) {
+		const struct destroy_rule *r = &destroy_rules[i];
+		if (strcmp(r->cls, cls->name) != 0)
+			continue;
+		if (rec == NULL && (rec = db_get(s, cls, ref, e)) == NULL)
+			return -1;
+		json_t *v = json_object_get(rec, r->field), *refs = json_is_array(v) ? json_incref(v) : json_array(), *c;
+		size_t j;
+		if (json_is_string(v) && !ref_is_null(json_string_value(v)))
+			json_array_append(refs, v);
+		if (json_array_size(refs) > 0 && r->refuse_code) {
+			err_set(e, r->refuse_code, ref, json_string_value(json_array_get(refs, 0)), NULL);
+			json_decref(refs);
+			goto out;
+		}
+		const struct model_class *child = model_class_find(r->child_cls);
+		json_array_foreach(refs, j, c) {
+			struct err ignore = { 0 };
+			/* Already gone is fine: someone else destroyed it first. */
+			if (destroy_dependents(s, child, json_string_value(c), &ignore) == 0)
+				db_destroy(s, child, json_string_value(c), &ignore);
+			err_clear(&ignore);
+		}
+		json_decref(refs);
+	}
+	rc = 0;
+out:
+	json_decref(rec);
+	return rc;
+}
+
 int generic_run(struct xapi_call *call, const struct method *m, json_t **result, struct err *e)
 {
 	struct store *s = call->srv->store;
@@ -199,7 +255,8 @@ int generic_run(struct xapi_call *call, const struct method *m, json_t **result,
 		*result = json_string(ref);
 		return 0;
 	case G_DESTROY:
-		if (check_visible(call, cls, self, e) < 0 || db_destroy(s, cls, self, e) < 0)
+		if (check_visible(call, cls, self, e) < 0 || destroy_dependents(s, cls, self, e) < 0 ||
+		    db_destroy(s, cls, self, e) < 0)
 			return -1;
 		*result = json_null();
 		return 0;

@@ -308,5 +308,8 @@ const struct handler_row core_handlers[] = {
 /* Every module's table; a module adds its table here and its rows in its own file. */
 const struct handler_row *const xapi_handler_tables[] = {
 	core_handlers,
+	vm_handlers,
+	storage_handlers,
+	network_handlers,
 	NULL,
 };

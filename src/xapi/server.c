@@ -86,7 +86,7 @@ static json_t *host_record(const struct host_identity *id, const char *metrics_r
 			    json_pack("{ssssssssssss}", "product_brand", "OVCP", "product_version", id->version,
 				      "platform_name", "OVCP", "xapi", "1.20", "hostname", id->hostname, "linux",
 				      u.release));
-	json_object_set_new(rec, "cpu_info", json_pack("{sssI}", "arch", u.machine, "cpu_count", (json_int_t)cpus));
+	json_object_set_new(rec, "cpu_info", json_pack("{ssso}", "arch", u.machine, "cpu_count", json_sprintf("%ld", cpus)));
 	json_object_set_new(rec, "metrics", json_string(metrics_ref));
 	json_object_set_new(rec, "allowed_operations", json_array());
 	return rec;
@@ -105,7 +105,6 @@ static int ensure_host(struct xapi_server *srv, const struct host_identity *id, 
 	xdatetime_now(now);
 	json_t *m = record_new_default(mc);
 	json_object_set_new(m, "memory_total", json_integer((json_int_t)si.totalram * si.mem_unit));
-	json_object_set_new(m, "memory_free", json_integer((json_int_t)si.freeram * si.mem_unit));
 	json_object_set_new(m, "live", json_true());
 	json_object_set_new(m, "last_updated", json_string(now));
 	int rc = db_create(srv->store, mc, m, NULL, metrics, e);
