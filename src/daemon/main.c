@@ -288,8 +288,10 @@ static int run(const struct options *o, const struct listen_spec *specs, size_t 
 	xs.session_idle_timeout_s = o->session_timeout;
 	password = root_password(o);
 	struct host_identity id = { uuid, hostname, address, OVCP_VERSION };
+	xs.state_dir = o->state_dir;
 	if (password == NULL || xapi_server_bootstrap(&xs, &id, password, &e) < 0)
 		goto fail_server;
+	/* Drivers start here, after the records exist, one call each (storage, network, VMs). */
 	if (need_tls) {
 		snprintf(tls_dir, sizeof(tls_dir), "%s/tls", o->state_dir);
 		if (tls_host_certificate(tls_dir, hostname, address, &cert, &key, &e) < 0)
