@@ -226,6 +226,11 @@ static enum MHD_Result serve_static(struct http_server *h, struct MHD_Connection
 	struct stat st;
 	int fd;
 
+	static const char *const not_ui[] = { "/console", "/import", "/export", "/rrd_updates", "/metrics",
+					       "/jsonrpc", "/RPC2", "/xmlrpc" };
+	for (size_t i = 0; i < MODEL_COUNT(not_ui); i++)
+		if (strncmp(url, not_ui[i], strlen(not_ui[i])) == 0)
+			return reply_error(conn, MHD_HTTP_NOT_FOUND, "not found\n");
 	if (h->web_root == NULL)
 		return reply_error(conn, MHD_HTTP_NOT_FOUND, "no web UI is installed\n");
 	if (strstr(url, "..") != NULL || url[0] != '/')

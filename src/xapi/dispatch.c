@@ -217,8 +217,9 @@ int method_resolve(const char *full, struct method *m, struct err *e)
 			m->async_ok = false;
 			return 0;
 		}
-		err_set(e, "NOT_IMPLEMENTED", full, NULL);
-		return -1;
+		/* Answered only after the session, RBAC and parameter checks, as xapi would. */
+		m->unimplemented = true;
+		return 0;
 	}
 	enum generic_kind k = class_op_find(m->name);
 	if ((k != G_NONE && resolve_class_op(m, k) == 0) || (k == G_NONE && resolve_field_op(m) == 0)) {
@@ -283,6 +284,10 @@ static int permission_denied(struct err *e, const char *method, const struct met
 
 static int run(struct xapi_call *call, const struct method *m, json_t **result, struct err *e)
 {
+	if (m->unimplemented) {
+		err_set(e, "NOT_IMPLEMENTED", call->method, NULL);
+		return -1;
+	}
 	if (m->fn)
 		return m->fn(call, result, e);
 	return generic_run(call, m, result, e);
@@ -429,7 +434,7 @@ json_t *xapi_method_list(void)
 			}
 		for (size_t i = 0; i < cls->message_count; i++) {
 			snprintf(name, sizeof(name), "%s.%s", cls->name, cls->messages[i].name);
-			if (method_resolve(name, &m, &e) == 0)
+			if (method_resolve(name, &m, &e) == 0 && !m.unimplemented)
 				list_add(list, cls->name, cls->messages[i].name, m.async_ok);
 			err_clear(&e);
 		}

@@ -37,6 +37,7 @@ struct method {
 	unsigned roles;
 	bool needs_session;
 	bool async_ok;
+	bool unimplemented; /* known to XenAPI, not implemented: NOT_IMPLEMENTED after the checks */
 	size_t nparams, nrequired;
 	const char *param_names[MAX_PARAMS];
 	const struct xtype *param_types[MAX_PARAMS];
