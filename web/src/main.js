@@ -1,0 +1,2 @@
+// Entry point of the OVCP web UI.
+import './ui/app.js';
