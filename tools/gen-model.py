@@ -11,7 +11,7 @@ import json
 import sys
 
 CLASSES = ("session pool host host_metrics VM VM_metrics VM_guest_metrics VBD VDI "
-           "SR PBD VIF network PIF console task event message subject role").split()
+           "SR PBD VIF network PIF VLAN console task event message subject role").split()
 
 ROLE_BITS = [("pool-admin", "R_PA"), ("pool-operator", "R_PO"),
              ("vm-power-admin", "R_VPA"), ("vm-admin", "R_VA"),

@@ -27,6 +27,9 @@
 
 #include "common/buf.h"
 #include "common/log.h"
+#include "console/console.h"
+#include "metrics/metrics.h"
+#include "storage/xapi/vdi_http.h"
 #include "xapi/wire/rpc.h"
 
 #define MAX_LISTENERS 16
@@ -267,6 +270,12 @@ static const struct route routes[] = {
 	{ "POST", "/", route_xmlrpc, NULL },
 	{ "POST", "/RPC2", route_xmlrpc, NULL },
 	{ "POST", "/xmlrpc", route_xmlrpc, NULL },
+	{ "GET", "/console", NULL, console_http },
+	{ "CONNECT", "/console", NULL, console_http },
+	{ "GET", "/metrics", NULL, metrics_http_prometheus },
+	{ "GET", "/rrd_updates", NULL, metrics_http_rrd_updates },
+	{ "PUT", "/import_raw_vdi", NULL, storage_http_import },
+	{ "GET", "/export_raw_vdi", NULL, storage_http_export },
 };
 
 static const struct route *stream_route_find(const char *method, const char *url)

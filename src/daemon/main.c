@@ -21,10 +21,15 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "console/console.h"
+#include "metrics/metrics.h"
 #include "daemon/http.h"
 #include "daemon/tls.h"
 #include "store/store.h"
 #include "xapi/server.h"
+#include "xapi/vm_api.h"
+#include "xapi/storage_api.h"
+#include "xapi/network_api.h"
 
 #define OVCP_VERSION "0.1.0"
 #define DEFAULT_STATE_DIR "/var/lib/ovcp"
@@ -34,7 +39,9 @@
 
 struct options {
 	bool foreground, check, debug;
+	bool metrics_public; /* GET /metrics without a session */
 	const char *state_dir, *socket_path, *root_password_file, *log_path, *web_root;
+	const char *kernel_dir, *run_dir; /* VM driver: PV_kernel confinement, per-VM runtime dirs */
 	const char *listen[16];
 	size_t nlisten;
 	int session_timeout;
@@ -44,7 +51,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: ovcpd [-f] [-n] [--state-dir DIR] [--listen URL]... [--socket PATH]\n"
 		   "             [--root-password-file FILE] [--log FILE] [--session-timeout SECONDS]\n"
-		   "             [--web-root DIR] [--debug]\n"
+		   "             [--web-root DIR] [--kernel-dir DIR] [--run-dir DIR] [--metrics-public] [--debug]\n"
 		   "See ovcpd(8).\n");
 }
 
@@ -60,7 +67,10 @@ static int options_parse(int argc, char **argv, struct options *o)
 		{ "log", required_argument, NULL, 'L' },
 		{ "session-timeout", required_argument, NULL, 't' },
 		{ "debug", no_argument, NULL, 'D' },
+		{ "metrics-public", no_argument, NULL, 'M' },
 		{ "web-root", required_argument, NULL, 'W' },
+		{ "kernel-dir", required_argument, NULL, 'K' },
+		{ "run-dir", required_argument, NULL, 'R' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -108,11 +118,20 @@ static int options_parse(int argc, char **argv, struct options *o)
 			o->session_timeout = (int)v;
 			break;
 		}
+		case 'M':
+			o->metrics_public = true;
+			break;
 		case 'D':
 			o->debug = true;
 			break;
 		case 'W':
 			o->web_root = optarg;
+			break;
+		case 'K':
+			o->kernel_dir = optarg;
+			break;
+		case 'R':
+			o->run_dir = optarg;
 			break;
 		case 'V':
 			printf("ovcpd %s\n", OVCP_VERSION);
@@ -292,6 +311,14 @@ static int run(const struct options *o, const struct listen_spec *specs, size_t 
 	if (password == NULL || xapi_server_bootstrap(&xs, &id, password, &e) < 0)
 		goto fail_server;
 	/* Drivers start here, after the records exist, one call each (storage, network, VMs). */
+	if (storage_startup(&xs, &e) < 0)
+		goto fail_server;
+	if (network_startup(&xs, &e) < 0)
+		goto fail_server;
+	if (vm_manager_start(&xs, &(struct vm_manager_options){ o->kernel_dir, o->run_dir, NULL }, &e) < 0)
+		goto fail_server;
+	if (metrics_start(&xs, &(struct metrics_options){ o->metrics_public, o->state_dir }, &e) < 0)
+		goto fail_server;
 	if (need_tls) {
 		snprintf(tls_dir, sizeof(tls_dir), "%s/tls", o->state_dir);
 		if (tls_host_certificate(tls_dir, hostname, address, &cert, &key, &e) < 0)
@@ -316,9 +343,12 @@ static int run(const struct options *o, const struct listen_spec *specs, size_t 
 			session_sweep(&xs);
 	}
 	xs.stopping = true;
+	console_stop(); /* upgraded connections are closed by their owner first */
 	http_server_stop(http);
 	rc = 0;
 fail_server:
+	metrics_stop(&xs);
+	vm_manager_stop(&xs); /* after the metrics sampler, which queries QEMU through it */
 	xapi_server_fini(&xs);
 fail:
 	if (err_isset(&e)) {

@@ -151,7 +151,7 @@ static int run_probe_guest(struct probe_dir *p, const char *accel, int timeout_m
 	snprintf(bios_opt, sizeof(bios_opt), "%s", p->bios);
 	snprintf(chardev_opt, sizeof(chardev_opt), "file,id=dbg,path=%s", p->out);
 	log_fd = open(p->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (log_fd < 0 || proc_spawn(argv, log_fd, &pid, &e) < 0) {
+	if (log_fd < 0 || proc_spawn_tied(argv, log_fd, &pid, &e) < 0) {
 		snprintf(why, why_len, "cannot run %s", argv[0]);
 		if (log_fd >= 0)
 			close(log_fd);

@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,6 +52,42 @@ int proc_spawn(char *const argv[], int out_fd, pid_t *pid, struct err *e)
 		err_internal(e, "cannot run %s: %s", argv[0], strerror(rc));
 		return -1;
 	}
+	return 0;
+}
+
+int proc_spawn_tied(char *const argv[], int out_fd, pid_t *pid, struct err *e)
+{
+	pid_t parent = getpid();
+	sigset_t all, old;
+	pid_t child;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	child = fork();
+	if (child == 0) {
+		/* only async-signal-safe calls until exec */
+		int null = open("/dev/null", O_RDWR);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		setsid();
+		dup2(null, 0);
+		dup2(out_fd >= 0 ? out_fd : null, 1);
+		dup2(out_fd >= 0 ? out_fd : null, 2);
+		for (int sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (child < 0) {
+		err_internal(e, "fork: %s", strerror(errno));
+		return -1;
+	}
+	*pid = child;
 	return 0;
 }
 

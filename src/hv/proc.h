@@ -21,6 +21,13 @@
  */
 int proc_spawn(char *const argv[], int out_fd, pid_t *pid, struct err *e);
 /*
+ * proc_spawn for helpers that must not outlive the thread that spawned them
+ * (the accelerator probe's test guest): the child gets SIGKILL when that
+ * thread or ovcpd dies (PR_SET_PDEATHSIG), so a daemon killed mid-probe
+ * leaves no hung KVM QEMU behind. Never use it for VMs, which outlive ovcpd.
+ */
+int proc_spawn_tied(char *const argv[], int out_fd, pid_t *pid, struct err *e);
+/*
  * Wait up to timeout_ms (0: just look) for pid to exit: 1 when it exited and
  * was reaped (*status as from waitpid, if status is not NULL), 0 when it still
  * runs, -1 on error (e.g. not our child).

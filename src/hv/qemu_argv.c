@@ -594,7 +594,10 @@ static void add_nic(struct build *s, size_t i)
 	char tap[QEMU_TAP_NAME_MAX];
 	long long mtu = 0;
 
-	qemu_tap_name(s->uuid, rec_str(n->vif, "device"), tap);
+	if (n->tap != NULL)
+		snprintf(tap, sizeof(tap), "%s", n->tap);
+	else
+		qemu_tap_name(s->uuid, rec_str(n->vif, "device"), tap);
 	buf_printf(&s->b, "tap,id=netvif%d,ifname=%s,script=no,downscript=no", num, tap);
 	argv_add(s->out, "-netdev");
 	argv_add_buf(s->out, &s->b);
@@ -718,6 +721,10 @@ static int build_all(struct build *s)
 	if (add_boot(s) < 0)
 		return -1;
 	add_actions(s);
+	if (in->host.start_stopped)
+		argv_add(s->out, "-S");
+	if (in->host.incoming_defer)
+		argv_add2(s->out, "-incoming", "defer");
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "common/err.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Files in the VM's runtime directory (host.run_dir). */
@@ -43,6 +44,7 @@ struct qemu_disk {
 struct qemu_nic {
 	const json_t *vif;  /* VIF record: device, MAC, MTU */
 	const char *bridge; /* network.bridge: the caller adds the tap to it after the spawn */
+	const char *tap;    /* the tap device made by the network driver; NULL: qemu_tap_name() */
 };
 
 /* PV_kernel / PV_ramdisk after qemu_boot_resolve(): absolute paths or NULL. */
@@ -55,6 +57,8 @@ struct qemu_host {
 	const char *qemu_binary; /* NULL: "qemu-system-x86_64" */
 	const char *accel;	 /* "kvm" or "tcg" (see accel.h) */
 	const char *run_dir;	 /* the VM's runtime directory (sockets, pidfile) */
+	bool start_stopped;	 /* -S: the caller sends "cont" */
+	bool incoming_defer;	 /* -incoming defer: the caller sends "migrate-incoming" (resume) */
 };
 
 struct qemu_vm {

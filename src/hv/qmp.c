@@ -393,6 +393,71 @@ int qmp_command_no_reply(struct qmp *q, const char *command, json_t *args, int t
 	return send_command(q, command, args, NULL, deadline, timeout_ms, e);
 }
 
+/* The first bytes of a message, with fd attached; the rest goes with send_all. */
+static int send_first_with_fd(struct qmp *q, const char *data, size_t len, int fd, size_t *sent, struct err *e)
+{
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(control, 0, sizeof(control));
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	do {
+		struct pollfd p = {.fd = q->fd, .events = POLLOUT};
+
+		poll(&p, 1, 1000);
+		n = sendmsg(q->fd, &mh, MSG_NOSIGNAL);
+	} while (n < 0 && (errno == EINTR || errno == EAGAIN));
+	if (n <= 0)
+		return fail_disconnected(q, e);
+	*sent = (size_t)n;
+	return 0;
+}
+
+int qmp_command_fd(struct qmp *q, const char *command, json_t *args, int fd, json_t **ret, int timeout_ms,
+		   struct err *e)
+{
+	int64_t deadline = time_monotonic_ms() + timeout_ms;
+	json_t *msg;
+	char *text;
+	size_t sent = 0;
+	int rc;
+
+	if (ret != NULL)
+		*ret = NULL;
+	if (q->fd < 0) {
+		json_decref(args);
+		return fail_disconnected(q, e);
+	}
+	snprintf(q->pending_id, sizeof(q->pending_id), "ovcp-%llu", ++q->next_id);
+	json_decref(q->reply);
+	q->reply = NULL;
+	msg = json_pack("{s:s, s:s}", "execute", command, "id", q->pending_id);
+	if (args != NULL)
+		json_object_set_new(msg, "arguments", args);
+	text = json_dumps(msg, JSON_COMPACT);
+	json_decref(msg);
+	if (text == NULL)
+		abort();
+	rc = send_first_with_fd(q, text, strlen(text), fd, &sent, e);
+	if (rc == 0)
+		rc = send_all(q, text + sent, strlen(text) - sent, deadline, command, timeout_ms, e);
+	if (rc == 0)
+		rc = send_all(q, "\n", 1, deadline, command, timeout_ms, e);
+	free(text);
+	if (rc < 0) {
+		q->pending_id[0] = '\0';
+		return -1;
+	}
+	return wait_reply(q, command, ret, deadline, timeout_ms, e);
+}
+
 /* ---- connecting ------------------------------------------------------- */
 
 static int connect_socket(struct qmp *q, const char *path, int64_t deadline, struct err *e)

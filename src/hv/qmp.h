@@ -79,6 +79,13 @@ json_t *qmp_event_next(struct qmp *q);
  * names stay queued). *event gets it (caller owns; may be NULL).
  */
 int qmp_event_wait(struct qmp *q, const char *name, json_t **event, int timeout_ms, struct err *e);
+/*
+ * qmp_command with fd passed alongside (SCM_RIGHTS), for getfd and add-fd:
+ * QEMU takes its own copy; the caller still owns fd. Takes args.
+ */
+int qmp_command_fd(struct qmp *q, const char *command, json_t *args, int fd, json_t **ret, int timeout_ms,
+		   struct err *e);
+
 /* Wait until the peer closes the socket (after "quit" or a shutdown). */
 int qmp_wait_closed(struct qmp *q, int timeout_ms, struct err *e);
 

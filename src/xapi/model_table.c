@@ -1082,6 +1082,22 @@ static struct model_message messages_PIF[] = {
 	{ "create_VLAN", "PIF ref", params_PIF_create_VLAN, 4, ROLES_POOL_OPERATOR, MF_DEPRECATED },
 };
 
+/* ---- VLAN ---- */
+static struct model_field fields_VLAN[] = {
+	{ "uuid", "string", FQ_RO_RUNTIME, NULL, ROLES_ALL, 0, 0, 0 },
+	{ "tagged_PIF", "PIF ref", FQ_RO_CONSTRUCTOR, "Null", ROLES_ALL, 0, 0, 0 },
+	{ "untagged_PIF", "PIF ref", FQ_RO_RUNTIME, "Null", ROLES_ALL, 0, 0, 0 },
+	{ "tag", "int", FQ_RO_CONSTRUCTOR, "-1", ROLES_ALL, 0, 0, 0 },
+	{ "other_config", "(string -> string) map", FQ_RW, "{}", ROLES_ALL, ROLES_POOL_OPERATOR, ROLES_POOL_OPERATOR, 0 },
+};
+
+static const struct model_param params_VLAN_destroy[] = { { "self", "VLAN ref" } };
+static const struct model_param params_VLAN_create[] = { { "tagged_PIF", "PIF ref" }, { "tag", "int" }, { "network", "network ref" } };
+static struct model_message messages_VLAN[] = {
+	{ "destroy", "void", params_VLAN_destroy, 1, ROLES_POOL_OPERATOR, 0 },
+	{ "create", "VLAN ref", params_VLAN_create, 3, ROLES_POOL_OPERATOR, 0 },
+};
+
 /* ---- console ---- */
 static struct model_field fields_console[] = {
 	{ "uuid", "string", FQ_RO_RUNTIME, NULL, ROLES_ALL, 0, 0, 0 },
@@ -1334,6 +1350,7 @@ struct model_class model_classes[] = {
 	{ "VIF", fields_VIF, MODEL_COUNT(fields_VIF), messages_VIF, MODEL_COUNT(messages_VIF), ROLES_VM_ADMIN, ROLES_VM_ADMIN, CF_CREATE | CF_DESTROY | CF_RECORD | CF_GET_ALL },
 	{ "network", fields_network, MODEL_COUNT(fields_network), messages_network, MODEL_COUNT(messages_network), ROLES_VM_ADMIN, ROLES_VM_ADMIN, CF_CREATE | CF_DESTROY | CF_BY_NAME_LABEL | CF_RECORD | CF_GET_ALL },
 	{ "PIF", fields_PIF, MODEL_COUNT(fields_PIF), messages_PIF, MODEL_COUNT(messages_PIF), 0, 0, CF_RECORD | CF_GET_ALL },
+	{ "VLAN", fields_VLAN, MODEL_COUNT(fields_VLAN), messages_VLAN, MODEL_COUNT(messages_VLAN), 0, 0, CF_RECORD | CF_GET_ALL },
 	{ "console", fields_console, MODEL_COUNT(fields_console), messages_console, MODEL_COUNT(messages_console), ROLES_VM_ADMIN, ROLES_VM_ADMIN, CF_CREATE | CF_DESTROY | CF_RECORD | CF_GET_ALL },
 	{ "task", fields_task, MODEL_COUNT(fields_task), messages_task, MODEL_COUNT(messages_task), 0, 0, CF_BY_NAME_LABEL | CF_RECORD | CF_GET_ALL },
 	{ "event", fields_event, MODEL_COUNT(fields_event), messages_event, MODEL_COUNT(messages_event), 0, 0, 0 },

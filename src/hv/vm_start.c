@@ -1,0 +1,384 @@
+/*
+ * Starting a VM's QEMU: resolve everything the pure argv builder needs
+ * (kernel confined to the kernel directory, each VDI's file, each VIF's
+ * tap), spawn QEMU stopped (-S) in its own session, connect QMP, then
+ * either `cont` or stay paused; for a resume, feed the saved state through
+ * `migrate-incoming` on an fd first.
+ *
+ * Invariant: a start that fails leaves nothing behind: no process, no tap,
+ * no runtime directory, and the records as they were (Halted/Suspended).
+ * The runtime directory holds "taps" (one tap name a line), so the taps can
+ * be removed after a restart of ovcpd too.
+ */
+#include "hv/vm_internal.h"
+
+#include "common/log.h"
+#include "common/util.h"
+#include "hv/proc.h"
+#include "hv/qemu_argv.h"
+#include "xapi/db.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_DEVICES	 64
+#define QMP_START_MS	 15000
+#define INCOMING_MAX_MS	 120000
+
+static const struct model_class *cls(const char *name)
+{
+	return model_class_find(name);
+}
+
+/* Everything the argv needs, owned here. */
+struct start_inputs {
+	json_t *vm;
+	json_t *recs; /* array keeping VBD/VDI/VIF records alive */
+	struct qemu_boot boot;
+	struct qemu_disk disks[MAX_DEVICES];
+	char paths[MAX_DEVICES][512];
+	char formats[MAX_DEVICES][16];
+	size_t n_disks;
+	struct qemu_nic nics[MAX_DEVICES];
+	char bridges[MAX_DEVICES][16];
+	char taps[MAX_DEVICES][16];
+	size_t n_nics;
+};
+
+static void inputs_free(struct start_inputs *in)
+{
+	json_decref(in->vm);
+	json_decref(in->recs);
+	qemu_boot_free(&in->boot);
+}
+
+static int resolve_disks(struct xapi_server *srv, struct start_inputs *in, struct err *e)
+{
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(json_object_get(in->vm, "VBDs"), i, r)
+	{
+		json_t *vbd = db_get(srv->store, cls("VBD"), json_string_value(r), e), *vdi = NULL;
+		struct qemu_disk *d = &in->disks[in->n_disks];
+		const char *vdi_ref;
+
+		if (vbd == NULL)
+			return -1;
+		if (in->n_disks == MAX_DEVICES) {
+			json_decref(vbd);
+			err_set(e, "TOO_MANY_VBDS", json_string_value(json_object_get(in->vm, "uuid")), NULL);
+			return -1;
+		}
+		json_array_append_new(in->recs, vbd);
+		d->vbd = vbd;
+		vdi_ref = json_string_value(json_object_get(vbd, "VDI"));
+		if (json_is_true(json_object_get(vbd, "empty")) || vdi_ref == NULL || ref_is_null(vdi_ref)) {
+			in->n_disks++;
+			continue;
+		}
+		if ((vdi = db_get(srv->store, cls("VDI"), vdi_ref, e)) == NULL)
+			return -1;
+		json_array_append_new(in->recs, vdi);
+		d->vdi = vdi;
+		if (vm_vdi_path(srv, vdi_ref, in->paths[in->n_disks], sizeof(in->paths[0]), in->formats[in->n_disks],
+				e) < 0)
+			return -1;
+		d->path = in->paths[in->n_disks];
+		d->format = in->formats[in->n_disks];
+		in->n_disks++;
+	}
+	return 0;
+}
+
+static void taps_record(const char *dir, struct start_inputs *in)
+{
+	char path[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/taps", dir);
+	if ((f = fopen(path, "we")) == NULL)
+		return;
+	for (size_t i = 0; i < in->n_nics; i++)
+		fprintf(f, "%s\n", in->taps[i]);
+	fclose(f);
+}
+
+static int resolve_nics(struct xapi_server *srv, struct start_inputs *in, const char *uuid, struct err *e)
+{
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(json_object_get(in->vm, "VIFs"), i, r)
+	{
+		json_t *vif = db_get(srv->store, cls("VIF"), json_string_value(r), e);
+		struct qemu_nic *n = &in->nics[in->n_nics];
+
+		if (vif == NULL)
+			return -1;
+		json_array_append_new(in->recs, vif);
+		if (in->n_nics == MAX_DEVICES) {
+			err_set(e, "TOO_MANY_VIFS", uuid, NULL);
+			return -1;
+		}
+		if (vm_network_bridge(srv, json_string_value(json_object_get(vif, "network")), in->bridges[in->n_nics],
+				      e) < 0 ||
+		    vm_vif_plug(srv, json_string_value(r), uuid, in->taps[in->n_nics], e) < 0)
+			return -1;
+		n->vif = vif;
+		n->bridge = in->bridges[in->n_nics];
+		n->tap = in->taps[in->n_nics];
+		in->n_nics++;
+	}
+	return 0;
+}
+
+/* ---- host cleanup ------------------------------------------------------- */
+
+static void dir_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *ent;
+
+	if (d == NULL)
+		return;
+	while ((ent = readdir(d)) != NULL)
+		if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0)
+			unlinkat(dirfd(d), ent->d_name, 0);
+	closedir(d);
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		log_warn("%s: rmdir %s: %s", __func__, dir, strerror(errno));
+}
+
+void vm_cleanup_host(struct xapi_server *srv, const char *vm_ref, const char *vm_uuid, const char *dir)
+{
+	char path[300], line[64];
+	FILE *f;
+
+	(void)vm_ref;
+	(void)vm_uuid;
+	snprintf(path, sizeof(path), "%s/taps", dir);
+	if ((f = fopen(path, "re")) != NULL) {
+		while (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\r\n")] = '\0';
+			if (line[0])
+				vm_vif_unplug(srv, line);
+		}
+		fclose(f);
+	}
+	dir_remove(dir);
+}
+
+/* ---- spawn ------------------------------------------------------------- */
+
+static int make_run_dir(const char *dir, struct err *e)
+{
+	dir_remove(dir); /* leftovers of an earlier life */
+	if (mkdir(dir, 0700) < 0) {
+		err_internal(e, "mkdir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The last line QEMU wrote to its log, for an error a person can act on. */
+static void qemu_log_tail(const char *dir, char *out, size_t size)
+{
+	char path[300], *text, *last;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/qemu.log", dir);
+	snprintf(out, size, "QEMU exited");
+	if ((text = file_read_all(path, &len)) == NULL)
+		return;
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		text[--len] = '\0';
+	last = strrchr(text, '\n');
+	snprintf(out, size, "%s", last ? last + 1 : text);
+	free(text);
+}
+
+static int spawn_qemu(struct vm_runtime *rt, struct qemu_argv *argv, struct err *e)
+{
+	char path[300];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/qemu.log", rt->dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		err_internal(e, "open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (proc_spawn(argv->argv, fd, &rt->pid, e) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	rt->our_child = true;
+	rt->pidfd = pidfd_open(rt->pid, 0);
+	if (rt->pidfd < 0) {
+		err_internal(e, "pidfd_open: %s", strerror(errno));
+		proc_stop(rt->pid, 0);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/qmp.sock", rt->dir);
+	if (qmp_connect(rt->qmp, path, QMP_START_MS, e) < 0) {
+		char tail[300];
+
+		pidfd_send_signal(rt->pidfd, SIGKILL, NULL, 0);
+		waitpid(rt->pid, NULL, 0);
+		qemu_log_tail(rt->dir, tail, sizeof(tail));
+		log_warn("VM %s: QEMU did not start: %s", rt->uuid, tail);
+		err_set(e, "INTERNAL_ERROR", tail, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Resume: stream the saved state in through an fd, then wait for the migration to complete. */
+static int incoming(struct vm_runtime *rt, const char *image, struct err *e)
+{
+	int fd = open(image, O_RDONLY | O_CLOEXEC);
+	int64_t deadline = time_monotonic_ms() + INCOMING_MAX_MS;
+	json_t *st = NULL;
+
+	if (fd < 0) {
+		err_internal(e, "open %s: %s", image, strerror(errno));
+		return -1;
+	}
+	int rc = qmp_command_fd(rt->qmp, "getfd", json_pack("{s:s}", "fdname", "incoming"), fd, NULL, VM_QMP_TIMEOUT_MS,
+				e);
+	close(fd);
+	if (rc < 0 || qmp_command(rt->qmp, "migrate-incoming", json_pack("{s:s}", "uri", "fd:incoming"), NULL,
+				  VM_QMP_TIMEOUT_MS, e) < 0)
+		return -1;
+	for (;;) {
+		const char *status;
+
+		if (qmp_command(rt->qmp, "query-migrate", NULL, &st, VM_QMP_TIMEOUT_MS, e) < 0)
+			return -1;
+		status = json_string_value(json_object_get(st, "status"));
+		if (status && strcmp(status, "completed") == 0)
+			break;
+		if (status && (strcmp(status, "failed") == 0 || strcmp(status, "cancelled") == 0)) {
+			err_set(e, "VM_RESUME_FAILED"/* not xapi's; see report */, rt->ref, status, NULL);
+			json_decref(st);
+			return -1;
+		}
+		json_decref(st);
+		st = NULL;
+		if (time_monotonic_ms() > deadline) {
+			err_set(e, "QMP_TIMEOUT", "migrate-incoming", NULL);
+			return -1;
+		}
+		usleep(20 * 1000);
+	}
+	json_decref(st);
+	return 0;
+}
+
+static void drain_events(struct qmp *q)
+{
+	json_t *ev;
+
+	while ((ev = qmp_event_next(q)) != NULL)
+		json_decref(ev);
+}
+
+int vm_start_qemu(struct xapi_server *srv, const char *vm_ref, const struct vm_start_opts *o, struct err *e)
+{
+	struct vm_manager *m = srv->vms;
+	struct start_inputs *in = calloc(1, sizeof(*in));
+	struct qemu_argv argv = {0};
+	struct vm_runtime *rt = NULL;
+	const char *uuid;
+	int rc = -1;
+	bool spawned = false, dir_made = false;
+
+	if (in == NULL)
+		abort();
+	in->recs = json_array();
+	if ((in->vm = db_get(srv->store, cls("VM"), vm_ref, e)) == NULL)
+		goto out;
+	uuid = json_string_value(json_object_get(in->vm, "uuid"));
+	/* Checks that touch nothing come first: a failure here leaves no trace. */
+	if (qemu_boot_resolve(in->vm, m->kernel_dir, &in->boot, e) < 0)
+		goto out;
+	if (resolve_disks(srv, in, e) < 0)
+		goto out;
+	rt = vm_runtime_new(m, vm_ref, uuid);
+	if (make_run_dir(rt->dir, e) < 0)
+		goto out;
+	dir_made = true;
+	if (resolve_nics(srv, in, uuid, e) < 0) {
+		taps_record(rt->dir, in);
+		goto out;
+	}
+	taps_record(rt->dir, in);
+
+	struct qemu_vm qv = {
+		.vm = in->vm,
+		.disks = in->disks,
+		.n_disks = in->n_disks,
+		.nics = in->nics,
+		.n_nics = in->n_nics,
+		.boot = &in->boot,
+		.host = {.qemu_binary = getenv("OVCP_QEMU"),
+			 .accel = vm_manager_accel(m),
+			 .run_dir = rt->dir,
+			 .start_stopped = true,
+			 .incoming_defer = o->incoming_path != NULL},
+	};
+	if (qemu_argv_build(&qv, &argv, e) < 0)
+		goto out;
+	if (spawn_qemu(rt, &argv, e) < 0)
+		goto out;
+	spawned = true;
+	if (o->incoming_path && incoming(rt, o->incoming_path, e) < 0)
+		goto out;
+	if (!o->paused && qmp_command(rt->qmp, "cont", NULL, NULL, VM_QMP_TIMEOUT_MS, e) < 0)
+		goto out;
+	drain_events(rt->qmp);
+	rt->domid = vm_manager_pick_domid(m);
+	if (vm_runtime_insert(m, rt) < 0) {
+		err_set(e, "VM_BAD_POWER_STATE", vm_ref, "Halted", "Running", NULL);
+		goto out;
+	}
+	if (vm_monitor_start(rt, e) < 0) {
+		vm_runtime_remove(rt);
+		goto out;
+	}
+	if (vm_records_running(srv, vm_ref, rt->domid, o->paused ? "Paused" : "Running", e) < 0) {
+		/* the monitor owns the runtime now: stopping the process cleans up */
+		vm_runtime_kill(rt, 0);
+		goto out_running;
+	}
+	log_info("VM %s started: pid %d, domid %d%s", uuid, (int)rt->pid, rt->domid, o->paused ? ", paused" : "");
+	rc = 0;
+	goto out_running;
+out:
+	if (spawned && rt->pidfd >= 0) {
+		pidfd_send_signal(rt->pidfd, SIGKILL, NULL, 0);
+		waitpid(rt->pid, NULL, 0);
+	}
+	if (dir_made)
+		vm_cleanup_host(srv, vm_ref, rt->uuid, rt->dir);
+	else
+		for (size_t i = 0; i < in->n_nics; i++)
+			vm_vif_unplug(srv, in->taps[i]);
+out_running:
+	vm_runtime_put(rt);
+	qemu_argv_free(&argv);
+	inputs_free(in);
+	free(in);
+	return rc;
+}

@@ -1,0 +1,186 @@
+"""Helpers of the VM integration tests: the test guest (guest/build-test-guest),
+a VM made through the XenAPI with a kernel from the kernel directory and a
+disk imported into the local SR, and the guest's serial console.
+
+Invariant: every QEMU a test leaves behind is killed at exit (atexit reads
+the pidfiles under each daemon's run directory), since QEMU outlives ovcpd
+by design.
+"""
+import atexit
+import glob
+import os
+import shutil
+import signal
+import socket
+import time
+
+from ovcptest import Skip, ok, wait_until
+
+MARKER = "OVCP-GUEST-READY"
+
+
+def guest_dir():
+    """build/guest of the source tree (or $OVCP_GUEST_DIR); Skip when it was not built."""
+    d = os.environ.get("OVCP_GUEST_DIR")
+    if not d:
+        here = os.path.dirname(os.path.abspath(__file__))
+        d = os.path.join(here, "..", "..", "..", "build", "guest")
+    d = os.path.abspath(d)
+    for f in ("vmlinuz", "initrd.img", "disk.qcow2", "guest.env"):
+        if not os.path.exists(os.path.join(d, f)):
+            raise Skip("test guest missing (%s): run guest/build-test-guest build/guest" % os.path.join(d, f))
+    return d
+
+
+def guest_env(d):
+    env = {}
+    with open(os.path.join(d, "guest.env")) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                k, v = line.split("=", 1)
+                env[k] = v.strip('"')
+    return env
+
+
+_run_dirs = []
+
+
+def _kill_leftover_qemus():
+    for run in _run_dirs:
+        for pidfile in glob.glob(os.path.join(run, "*", "qemu.pid")):
+            try:
+                with open(pidfile) as f:
+                    os.kill(int(f.read().strip()), signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
+
+
+atexit.register(_kill_leftover_qemus)
+
+
+class Host:
+    """A daemon prepared for VMs: kernel in its kernel dir, the guest's disk importable."""
+
+    def __init__(self, daemon, session):
+        self.d = daemon
+        self.s = session
+        self.gdir = guest_dir()
+        self.env = guest_env(self.gdir)
+        self.kernels = os.path.join(daemon.state, "kernels")
+        self.run = os.path.join(daemon.state, "run")
+        _run_dirs.append(self.run)
+        os.makedirs(self.kernels, exist_ok=True)
+        for f in ("vmlinuz", "initrd.img"):
+            shutil.copy(os.path.join(self.gdir, f), os.path.join(self.kernels, f))
+        self.host = self.s.call("host.get_all")[0]
+        pool = self.s.call("pool.get_all")[0]
+        self.sr = self.s.call("pool.get_default_SR", pool)
+
+    def import_disk(self, name):
+        """The guest's disk as a new VDI of the local SR (copied into the SR directory, then SR.scan)."""
+        loc = self.s.call("SR.get_record", self.sr)
+        srdir = self.sr_dir(loc)
+        path = os.path.join(srdir, name + ".qcow2")
+        shutil.copy(os.path.join(self.gdir, "disk.qcow2"), path)
+        self.s.call("SR.scan", self.sr)
+        for ref, rec in self.s.call("VDI.get_all_records").items():
+            if rec["SR"] == self.sr and rec["location"] in (name, name + ".qcow2", path):
+                return ref
+        raise AssertionError("SR.scan did not adopt %s" % path)
+
+    def sr_dir(self, rec):
+        for pbd in rec["PBDs"]:
+            cfg = self.s.call("PBD.get_device_config", pbd)
+            if cfg.get("path"):
+                return cfg["path"]
+        return os.path.join(self.d.state, "sr", "local")
+
+    def make_vm(self, label, disk=True, **over):
+        rec = {
+            "name_label": label, "name_description": "", "user_version": 1, "is_a_template": False,
+            "affinity": "OpaqueRef:NULL", "memory_static_max": 256 << 20, "memory_dynamic_max": 256 << 20,
+            "memory_dynamic_min": 256 << 20, "memory_static_min": 128 << 20, "VCPUs_params": {},
+            "VCPUs_max": 1, "VCPUs_at_startup": 1, "actions_after_shutdown": "destroy",
+            "actions_after_reboot": "restart", "actions_after_crash": "restart", "PV_bootloader": "",
+            "PV_kernel": "vmlinuz", "PV_ramdisk": "initrd.img",
+            "PV_args": self.env.get("GUEST_APPEND", "console=ttyS0 panic=-1 quiet"),
+            "PV_bootloader_args": "", "PV_legacy_args": "", "HVM_boot_policy": "", "HVM_boot_params": {},
+            "platform": {"vga": "none"}, "PCI_bus": "", "other_config": {"ovcp-shutdown-timeout": "30"},
+            "recommendations": "",
+        }
+        rec.update(over)
+        vm = self.s.call("VM.create", rec)
+        if disk:
+            vdi = self.import_disk("disk-" + label)
+            self.s.call("VBD.create", {
+                "VM": vm, "VDI": vdi, "userdevice": "0", "bootable": True, "mode": "RW", "type": "Disk",
+                "empty": False, "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}})
+        return vm
+
+    def uuid(self, vm):
+        return self.s.call("VM.get_uuid", vm)
+
+    def vm_dir(self, vm):
+        return os.path.join(self.run, self.uuid(vm))
+
+    def serial_log(self, vm):
+        try:
+            with open(os.path.join(self.vm_dir(vm), "serial.log"), "rb") as f:
+                return f.read().decode(errors="replace")
+        except OSError:
+            return ""
+
+    def wait_ready(self, vm, count=1, timeout=60):
+        got = wait_until(lambda: self.serial_log(vm).count(MARKER) >= count, timeout, 0.1)
+        ok(got, "%s: %d x %s not in the serial log within %d s; log tail: %r" %
+           (vm, count, MARKER, timeout, self.serial_log(vm)[-600:]))
+
+    def qemu_pid(self, vm):
+        with open(os.path.join(self.vm_dir(vm), "qemu.pid")) as f:
+            return int(f.read().strip())
+
+    def power(self, vm):
+        return self.s.call("VM.get_power_state", vm)
+
+
+class Serial:
+    """The guest's ttyS0 through its unix socket: run a shell command, get its output."""
+
+    def __init__(self, host, vm):
+        self.path = os.path.join(host.vm_dir(vm), "serial.sock")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.path)
+        self.sock.settimeout(0.2)
+        self.n = 0
+
+    def close(self):
+        self.sock.close()
+
+    def send(self, text):
+        self.sock.sendall(text.encode())
+
+    def run(self, command, timeout=30):
+        """Output of command (between two markers the shell prints)."""
+        self.n += 1
+        begin, end = "B%dX%d" % (self.n, os.getpid()), "E%dX%d" % (self.n, os.getpid())
+        # the markers are split in the typed line, so only the shell's output holds them whole
+        line = 'echo "%s""%s"; %s; echo "%s""%s"\n' % (begin[:2], begin[2:], command, end[:2], end[2:])
+        self.send(line)
+        buf = b""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    break
+                buf += chunk
+            except socket.timeout:
+                pass
+            text = buf.decode(errors="replace").replace("\r", "")
+            if "\n" + end in text or text.startswith(end):
+                i = text.rfind(begin + "\n")
+                j = text.rfind(end)
+                return text[i + len(begin) + 1:j].strip("\n") if i >= 0 else text[:j]
+        raise AssertionError("no answer to %r on the serial console within %d s: %r" %
+                             (command, timeout, buf[-400:]))
