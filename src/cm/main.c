@@ -4,16 +4,24 @@
  * dispatch come from the table. A row whose implementation does not exist
  * yet has handler cmd_not_implemented and exits 2.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <limits.h>
+#include <unistd.h>
+
 #include "cm/apply/apply.h"
 #include "cm/catalog/catalog.h"
+#include "cm/cmd_compile.h"
 #include "cm/facts/facts.h"
 
-#define EXIT_NOT_IMPLEMENTED 2
+#ifndef OVCP_CM_LIBEXECDIR
+#define OVCP_CM_LIBEXECDIR "/usr/libexec/ovcp"
+#endif
+
 #define CM_DEFAULT_VARDIR "/var/lib/ovcp-cm"
 
 struct command {
@@ -25,16 +33,29 @@ struct command {
 
 static int cmd_apply(int argc, char **argv, const struct command *cmd);
 static int cmd_facts(int argc, char **argv, const struct command *cmd);
-static int cmd_not_implemented(int argc, char **argv, const struct command *cmd);
+static int cmd_agent(int argc, char **argv, const struct command *cmd);
+static int cmd_parser_validate(int argc, char **argv, const struct command *cmd);
+static int cmd_catalog_compile(int argc, char **argv, const struct command *cmd);
+static int cmd_master(int argc, char **argv, const struct command *cmd);
+static int cmd_ca(int argc, char **argv, const struct command *cmd);
 
 static const struct command commands[] = {
 	{"apply", cmd_apply,
-	 "apply --catalog FILE.json [--noop] [--tags a,b] [--report FILE] [--root DIR] [--modulepath DIRS]\n"
+	 "apply FILE.pp | --catalog FILE.json [--noop] [--tags a,b] [--report FILE] [--root DIR] [--modulepath DIRS]\n"
 	 "      [--digest-algorithm sha256|md5] [--detailed-exitcodes] [--vardir DIR] [--debug] [--quiet]",
-	 "apply a Puppet v3 JSON catalog to this system"},
+	 "compile a manifest (or take a v3 JSON catalog) and apply it to this system"},
+	{"agent", cmd_agent, "agent [--onetime] [--no-daemonize] --server HOST [--masterport PORT] ... (--help)",
+	 "run as a Puppet agent against a puppetserver or ovcp-cm master"},
+	{"master", cmd_master, "master --no-daemonize --port PORT --confdir DIR --codedir DIR --vardir DIR ... (--help)",
+	 "serve Puppet's master API (CA, catalogs, files, reports, dashboard) on port 8140"},
+	{"ca", cmd_ca, "ca [--confdir DIR | --cadir DIR] list [--all] | sign NAME|--all | revoke NAME | clean NAME",
+	 "manage the master's certificate authority"},
 	{"facts", cmd_facts, "facts [NAME.PATH]", "print this system's facts as JSON (Facter 4 names)"},
-	{"parser validate", cmd_not_implemented, "parser validate FILE.pp...", "check manifests' syntax"},
-	{"catalog compile", cmd_not_implemented, "catalog compile FILE.pp", "compile a manifest into a catalog"},
+	{"parser validate", cmd_parser_validate, "parser validate FILE.pp...", "check manifests' syntax"},
+	{"catalog compile", cmd_catalog_compile,
+	 "catalog compile FILE.pp|-e CODE [--modulepath A:B] [--node NAME] [--facts FILE.json]\n"
+	 "      [--hiera-config FILE] [--environment ENV] [--environment-dir DIR]",
+	 "compile a manifest into a Puppet v3 catalog (JSON on stdout)"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -47,10 +68,14 @@ static void usage(FILE *out)
 	fprintf(out, "\nrun 'ovcp-cm COMMAND --help' for a command's options\n");
 }
 
-static int cmd_not_implemented(int argc, char **argv, const struct command *cmd)
+static int cmd_parser_validate(int argc, char **argv, const struct command *cmd)
 {
-	fprintf(stderr, "ovcp-cm: '%s' is not implemented yet\n", cmd->words);
-	return EXIT_NOT_IMPLEMENTED;
+	return cm_cmd_parser_validate(argc, argv, cmd->usage);
+}
+
+static int cmd_catalog_compile(int argc, char **argv, const struct command *cmd)
+{
+	return cm_cmd_catalog_compile(argc, argv, cmd->usage);
 }
 
 /* "a,b" -> NULL-terminated array of tags (lowercased, as Puppet's tags are). */
@@ -153,16 +178,18 @@ static int cmd_apply(int argc, char **argv, const struct command *cmd)
 	if (apply_parse(argc, argv, cmd, &a) < 0)
 		return 1;
 	a.opt.tags = (const char *const *)a.tags;
-	if (a.catalog == NULL) {
-		if (optind < argc) {
-			fprintf(stderr, "ovcp-cm: applying a manifest (%s) needs the compiler, which is not "
-				"implemented yet; use --catalog FILE.json\n", argv[optind]);
-			rc = EXIT_NOT_IMPLEMENTED;
-		} else
-			fprintf(stderr, "usage: ovcp-cm %s\n", cmd->usage);
+	if (a.catalog == NULL && optind >= argc) {
+		fprintf(stderr, "usage: ovcp-cm %s\n", cmd->usage);
 		goto out;
 	}
-	catalog = cm_catalog_read_file(a.catalog, &e);
+	if (a.catalog == NULL) {
+		/* A manifest: compile it for this node; an error changes nothing on the system. */
+		catalog = cm_compile_manifest_here(argv[optind], a.opt.modulepath);
+		if (catalog == NULL)
+			goto out;
+	} else {
+		catalog = cm_catalog_read_file(a.catalog, &e);
+	}
 	if (catalog == NULL) {
 		fprintf(stderr, "Error: %s\n", json_string_value(json_array_get(e.desc, 1)));
 		goto out;
@@ -214,6 +241,58 @@ static int cmd_facts(int argc, char **argv, const struct command *cmd)
 	}
 	json_decref(facts);
 	return rc;
+}
+
+/*
+ * agent, master and ca are separate executables (tool_main.c), so that the
+ * commands above load none of their libraries: run the one beside this
+ * binary (the build tree), else the installed one.
+ */
+static int exec_tool(const char *tool, bool pass_word, int argc, char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char **args = calloc((size_t)argc + 2, sizeof(char *));
+	int i = 0;
+
+	if (args == NULL)
+		return 1;
+	path[0] = '\0';
+	if (n > 0) {
+		self[n] = '\0';
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(path, sizeof(path), "%s/%s", self, tool);
+		}
+	}
+	if (path[0] == '\0' || access(path, X_OK) != 0)
+		snprintf(path, sizeof(path), "%s/%s", OVCP_CM_LIBEXECDIR, tool);
+	args[i++] = path;
+	if (pass_word)
+		args[i++] = argv[0];
+	for (int a = 1; a < argc; a++)
+		args[i++] = argv[a];
+	args[i] = NULL;
+	execv(path, args);
+	fprintf(stderr, "ovcp-cm: cannot run %s: %s\n", path, strerror(errno));
+	free(args);
+	return 127;
+}
+
+static int cmd_agent(int argc, char **argv, const struct command *cmd)
+{
+	return exec_tool("ovcp-cm-agent", false, argc, argv);
+}
+
+static int cmd_master(int argc, char **argv, const struct command *cmd)
+{
+	return exec_tool("ovcp-cm-master", true, argc, argv);
+}
+
+static int cmd_ca(int argc, char **argv, const struct command *cmd)
+{
+	return exec_tool("ovcp-cm-master", true, argc, argv);
 }
 
 /* The row whose words start ARGV; *USED tells how many words it took. */

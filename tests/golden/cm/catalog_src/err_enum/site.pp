@@ -1,0 +1,2 @@
+class c(Enum['a', 'b'] $p) {}
+class { 'c': p => 'z' }

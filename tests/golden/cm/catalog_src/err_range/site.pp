@@ -1,0 +1,2 @@
+class c(Integer[1, 10] $p) {}
+class { 'c': p => 20 }

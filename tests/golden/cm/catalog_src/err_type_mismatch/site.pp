@@ -1,0 +1,2 @@
+class c(String $p) {}
+class { 'c': p => 1 }

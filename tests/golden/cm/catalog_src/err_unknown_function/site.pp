@@ -1,0 +1,1 @@
+nosuchfn(1)

@@ -1,0 +1,2 @@
+class c(Variant[String, Integer] $p) {}
+class { 'c': p => true }
