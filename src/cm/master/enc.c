@@ -1,0 +1,278 @@
+/*
+ * External node classifiers, Puppet's exec terminus: the program gets the
+ * certname as its only argument and prints YAML with optional keys
+ * "classes" (a list of names, or a hash of name -> parameters or null),
+ * "parameters" (top-scope variables) and "environment". A non-zero exit
+ * means the node is unknown: the compile fails, as in Puppet.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#include "cm/master/node.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#define ENC_TIMEOUT_MS 30000
+#define ENC_MAX_OUTPUT (4 * 1024 * 1024)
+
+extern char **environ;
+
+static json_t *scalar_json(const yaml_event_t *ev)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t n = ev->data.scalar.length;
+	char *end;
+
+	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return json_stringn(v, n);
+	if (strcmp(v, "true") == 0 || strcmp(v, "True") == 0 || strcmp(v, "yes") == 0)
+		return json_true();
+	if (strcmp(v, "false") == 0 || strcmp(v, "False") == 0 || strcmp(v, "no") == 0)
+		return json_false();
+	if (n == 0 || strcmp(v, "~") == 0 || strcmp(v, "null") == 0)
+		return json_null();
+	long long i = strtoll(v, &end, 10);
+	if (*end == '\0')
+		return json_integer(i);
+	double d = strtod(v, &end);
+	if (*end == '\0' && strchr("0123456789-+.", v[0]))
+		return json_real(d);
+	return json_stringn(v, n);
+}
+
+static json_t *yaml_node(yaml_parser_t *p, yaml_event_t *ev, int depth, struct err *e);
+
+/* The next event into EV; -1 with e set on a parse error. */
+static int next_event(yaml_parser_t *p, yaml_event_t *ev, struct err *e)
+{
+	if (!yaml_parser_parse(p, ev)) {
+		err_setf(e, "BAD_YAML", "YAML error: %s at line %zu", p->problem ? p->problem : "?",
+		         p->problem_mark.line + 1);
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *yaml_sequence(yaml_parser_t *p, int depth, struct err *e)
+{
+	json_t *out = json_array();
+	yaml_event_t ev;
+
+	while (next_event(p, &ev, e) == 0) {
+		if (ev.type == YAML_SEQUENCE_END_EVENT) {
+			yaml_event_delete(&ev);
+			return out;
+		}
+		json_t *item = yaml_node(p, &ev, depth + 1, e);
+		if (item == NULL)
+			break;
+		json_array_append_new(out, item);
+	}
+	json_decref(out);
+	return NULL;
+}
+
+static json_t *yaml_mapping(yaml_parser_t *p, int depth, struct err *e)
+{
+	json_t *out = json_object();
+	yaml_event_t key, ev;
+
+	while (next_event(p, &key, e) == 0) {
+		if (key.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&key);
+			return out;
+		}
+		if (key.type != YAML_SCALAR_EVENT) {
+			err_setf(e, "BAD_YAML", "mapping keys must be scalars");
+			yaml_event_delete(&key);
+			break;
+		}
+		char *k = strndup((const char *)key.data.scalar.value, key.data.scalar.length);
+		yaml_event_delete(&key);
+		json_t *v = k && next_event(p, &ev, e) == 0 ? yaml_node(p, &ev, depth + 1, e) : NULL;
+		if (v == NULL) {
+			free(k);
+			break;
+		}
+		json_object_set_new(out, k, v);
+		free(k);
+	}
+	json_decref(out);
+	return NULL;
+}
+
+/* The node that starts with EV (consumed). Anchors and aliases are refused. */
+static json_t *yaml_node(yaml_parser_t *p, yaml_event_t *ev, int depth, struct err *e)
+{
+	json_t *out = NULL;
+
+	if (depth > 64)
+		err_setf(e, "BAD_YAML", "YAML nested too deep");
+	else if (ev->type == YAML_SCALAR_EVENT && ev->data.scalar.anchor == NULL)
+		out = scalar_json(ev);
+	else if (ev->type == YAML_SEQUENCE_START_EVENT && ev->data.sequence_start.anchor == NULL)
+		out = yaml_sequence(p, depth, e);
+	else if (ev->type == YAML_MAPPING_START_EVENT && ev->data.mapping_start.anchor == NULL)
+		out = yaml_mapping(p, depth, e);
+	else
+		err_setf(e, "BAD_YAML", "unsupported YAML construct (anchors and aliases are refused)");
+	yaml_event_delete(ev);
+	return out;
+}
+
+json_t *cm_yaml_to_json(const char *yaml, size_t len, struct err *e)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	json_t *doc = NULL;
+
+	if (!yaml_parser_initialize(&p)) {
+		err_internal(e, "libyaml");
+		return NULL;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)yaml, len);
+	/* stream start, document start, node */
+	for (int i = 0; i < 2; i++) {
+		if (next_event(&p, &ev, e) < 0)
+			goto out;
+		bool end = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+		if (end) {
+			doc = json_object(); /* an empty document: nothing classified */
+			goto out;
+		}
+	}
+	if (next_event(&p, &ev, e) == 0)
+		doc = yaml_node(&p, &ev, 0, e);
+out:
+	yaml_parser_delete(&p);
+	return doc;
+}
+
+void cm_node_class_clear(struct cm_node_class *nc)
+{
+	json_decref(nc->classes);
+	json_decref(nc->parameters);
+	free(nc->environment);
+	memset(nc, 0, sizeof(*nc));
+}
+
+int cm_enc_parse(const char *yaml, size_t len, struct cm_node_class *out, struct err *e)
+{
+	json_t *doc = cm_yaml_to_json(yaml, len, e), *classes, *params, *env, *v;
+	const char *k;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (doc == NULL)
+		return -1;
+	if (!json_is_object(doc)) {
+		err_setf(e, "BAD_ENC", "the classifier's output is not a YAML hash");
+		goto fail;
+	}
+	out->classes = json_object();
+	out->parameters = json_object();
+	classes = json_object_get(doc, "classes");
+	if (json_is_array(classes)) {
+		json_array_foreach(classes, i, v)
+			if (!json_is_string(v) || json_object_set_new(out->classes, json_string_value(v), json_object()) < 0) {
+				err_setf(e, "BAD_ENC", "classes must be names");
+				goto fail;
+			}
+	} else if (json_is_object(classes)) {
+		json_object_foreach(classes, k, v) {
+			if (!json_is_null(v) && !json_is_object(v)) {
+				err_setf(e, "BAD_ENC", "the parameters of class %s must be a hash", k);
+				goto fail;
+			}
+			json_object_set_new(out->classes, k, json_is_null(v) ? json_object() : json_incref(v));
+		}
+	} else if (classes && !json_is_null(classes)) {
+		err_setf(e, "BAD_ENC", "classes must be a list or a hash");
+		goto fail;
+	}
+	params = json_object_get(doc, "parameters");
+	if (json_is_object(params))
+		json_object_update(out->parameters, params);
+	env = json_object_get(doc, "environment");
+	if (json_is_string(env))
+		out->environment = strdup(json_string_value(env));
+	json_decref(doc);
+	return 0;
+fail:
+	json_decref(doc);
+	cm_node_class_clear(out);
+	return -1;
+}
+
+int cm_enc_run(const char *program, const char *certname, struct cm_node_class *out, struct err *e)
+{
+	int pfd[2], status = 0, rc = -1;
+	pid_t pid;
+	posix_spawn_file_actions_t fa;
+	char *argv[] = {(char *)program, (char *)certname, NULL};
+	struct buf text = BUF_INIT;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		err_internal(e, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	int err = posix_spawn(&pid, program, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pfd[1]);
+	if (err != 0) {
+		close(pfd[0]);
+		err_setf(e, "ENC_FAILED", "cannot run the node classifier %s: %s", program, strerror(err));
+		return -1;
+	}
+	int64_t deadline = time_monotonic_ms() + ENC_TIMEOUT_MS;
+	for (;;) {
+		struct pollfd p = {pfd[0], POLLIN, 0};
+		int left = (int)(deadline - time_monotonic_ms());
+		char chunk[4096];
+		if (left <= 0 || poll(&p, 1, left) <= 0) {
+			if (errno == EINTR && left > 0)
+				continue;
+			kill(pid, SIGKILL);
+			err_setf(e, "ENC_FAILED", "the node classifier %s timed out for %s", program, certname);
+			break;
+		}
+		ssize_t n = read(pfd[0], chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (text.len + (size_t)n > ENC_MAX_OUTPUT) {
+			kill(pid, SIGKILL);
+			err_setf(e, "ENC_FAILED", "the node classifier's output is too large");
+			break;
+		}
+		buf_add(&text, chunk, (size_t)n);
+	}
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (err_isset(e))
+		goto out;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		err_setf(e, "ENC_FAILED", "the node classifier %s failed for %s (status %d)", program, certname,
+		         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		goto out;
+	}
+	rc = cm_enc_parse(buf_cstr(&text), text.len, out, e);
+out:
+	buf_free(&text);
+	return rc;
+}
