@@ -261,8 +261,13 @@ int db_create(struct store *s, const struct model_class *cls, json_t *rec, const
 	return -1;
 }
 
-int db_update(struct store *s, const struct model_class *cls, const char *ref, db_mutator fn, void *arg,
-	      struct err *e)
+/*
+ * Read-modify-write of one object with its relations, retried on conflict:
+ * fn changes a copy of the record, or, when fn is NULL, the object is
+ * deleted. `what` names the operation in errors.
+ */
+static int db_change(struct store *s, const struct model_class *cls, const char *ref, db_mutator fn, void *arg,
+		     const char *what, struct err *e)
 {
 	char key[256];
 
@@ -271,23 +276,29 @@ int db_update(struct store *s, const struct model_class *cls, const char *ref, d
 		char *text = NULL;
 		uint64_t rev;
 		struct txn t = { 0 };
+		json_t *rec = NULL;
 		int rc = store_get(s, key, &text, &rev, e);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
 			return handle_invalid(e, cls, ref);
-		json_t *old_rec = parse_record(cls, text, e), *rec;
+		json_t *old_rec = parse_record(cls, text, e);
 		free(text);
 		if (old_rec == NULL)
 			return -1;
-		rec = json_deep_copy(old_rec);
-		if (fn(rec, arg, e) < 0) {
-			json_decref(old_rec);
-			json_decref(rec);
-			return -1;
+		if (fn != NULL) {
+			rec = json_deep_copy(old_rec);
+			if (fn(rec, arg, e) < 0) {
+				json_decref(old_rec);
+				json_decref(rec);
+				return -1;
+			}
+			t.ops[t.n++] = (struct store_op){ STORE_OP_PUT, txn_own(&t, strdup(key)),
+							  txn_own(&t, record_dump(rec)), (int64_t)rev, 0 };
+		} else {
+			t.ops[t.n++] = (struct store_op){ STORE_OP_DELETE, txn_own(&t, strdup(key)), NULL,
+							  (int64_t)rev, 0 };
 		}
-		t.ops[t.n++] = (struct store_op){ STORE_OP_PUT, txn_own(&t, strdup(key)),
-						  txn_own(&t, record_dump(rec)), (int64_t)rev, 0 };
 		rc = txn_relations(&t, s, cls, ref, old_rec, rec, e);
 		json_decref(old_rec);
 		json_decref(rec);
@@ -299,8 +310,14 @@ int db_update(struct store *s, const struct model_class *cls, const char *ref, d
 		if (rc <= 0)
 			return rc;
 	}
-	err_internal(e, "update %s %s: too many conflicting writers", cls->name, ref);
+	err_internal(e, "%s %s %s: too many conflicting writers", what, cls->name, ref);
 	return -1;
+}
+
+int db_update(struct store *s, const struct model_class *cls, const char *ref, db_mutator fn, void *arg,
+	      struct err *e)
+{
+	return db_change(s, cls, ref, fn, arg, "update", e);
 }
 
 struct set_field_arg {
@@ -348,35 +365,7 @@ int db_touch(struct store *s, const struct model_class *cls, const char *ref, ui
 
 int db_destroy(struct store *s, const struct model_class *cls, const char *ref, struct err *e)
 {
-	char key[256];
-
-	db_key(cls, ref, key, sizeof(key));
-	for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
-		char *text = NULL;
-		uint64_t rev;
-		struct txn t = { 0 };
-		int rc = store_get(s, key, &text, &rev, e);
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			return handle_invalid(e, cls, ref);
-		json_t *old_rec = parse_record(cls, text, e);
-		free(text);
-		if (old_rec == NULL)
-			return -1;
-		t.ops[t.n++] = (struct store_op){ STORE_OP_DELETE, txn_own(&t, strdup(key)), NULL, (int64_t)rev, 0 };
-		rc = txn_relations(&t, s, cls, ref, old_rec, NULL, e);
-		json_decref(old_rec);
-		if (rc < 0) {
-			txn_free(&t);
-			return -1;
-		}
-		rc = txn_commit(&t, s, e);
-		if (rc <= 0)
-			return rc;
-	}
-	err_internal(e, "destroy %s %s: too many conflicting writers", cls->name, ref);
-	return -1;
+	return db_change(s, cls, ref, NULL, NULL, "destroy", e);
 }
 
 struct list_arg {
