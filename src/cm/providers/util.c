@@ -7,7 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gnutls/crypto.h>
+#include <nettle/nettle-meta.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -128,10 +128,11 @@ char *cm_group_name(const char *root, gid_t gid)
 	return name;
 }
 
+/* Nettle (GnuTLS's own hash library) directly: no TLS library to load for a checksum. */
 static const struct {
 	const char *name;
-	gnutls_digest_algorithm_t algo;
-} digests[] = {{"sha256", GNUTLS_DIG_SHA256}, {"md5", GNUTLS_DIG_MD5}, {"sha1", GNUTLS_DIG_SHA1}};
+	const struct nettle_hash *hash;
+} digests[] = {{"sha256", &nettle_sha256}, {"md5", &nettle_md5}, {"sha1", &nettle_sha1}};
 
 static char *digest_format(const char *name, const unsigned char *d, size_t dlen)
 {
@@ -152,9 +153,15 @@ char *cm_digest_buffer(const char *algo, const void *data, size_t len)
 	for (size_t i = 0; i < sizeof(digests) / sizeof(digests[0]); i++) {
 		if (strcmp(digests[i].name, algo ? algo : "sha256") != 0)
 			continue;
-		if (gnutls_hash_fast(digests[i].algo, data, len, d) < 0)
+		const struct nettle_hash *h = digests[i].hash;
+		void *ctx = malloc(h->context_size);
+		if (ctx == NULL)
 			return NULL;
-		return digest_format(digests[i].name, d, gnutls_hash_get_len(digests[i].algo));
+		h->init(ctx);
+		h->update(ctx, len, data);
+		h->digest(ctx, h->digest_size, d);
+		free(ctx);
+		return digest_format(digests[i].name, d, h->digest_size);
 	}
 	return NULL;
 }
