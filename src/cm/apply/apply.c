@@ -234,7 +234,7 @@ static void evaluate(struct apply_state *st, const struct cm_resource *r, bool g
 
 	if (generated && parent) {
 		json_array_remove(cpath, json_array_size(cpath) - 1);
-		json_array_extend(cpath, json_pack("[s]", r->ref));
+		json_array_append_new(cpath, json_string(r->ref));
 		json_object_set(status, "containment_path", cpath);
 	}
 	path = path_string(cpath);

@@ -26,6 +26,10 @@ struct cm_apply_options {
 	const char *digest;       /* "sha256" (Puppet 7's default) or "md5"; NULL: sha256 */
 	bool quiet;               /* do not print logs on the terminal */
 	bool debug;               /* print debug and info logs too */
+	/* puppet:// sources the modulepath does not have: a local copy of URI (a file or a tree)
+	   as a new string, NULL when there is none. `ovcp-cm agent` fetches them from its master. */
+	char *(*source_fetch)(void *arg, const char *uri);
+	void *source_fetch_arg;
 };
 
 /* Apply CATALOG (not stolen). *REPORT receives a new report object (caller frees). */

@@ -1,6 +1,7 @@
 /*
  * file sources: resolving `source` (puppet:///modules/NAME/PATH through the
- * modulepath, file:///PATH and absolute paths below the apply root) and the
+ * modulepath, then any puppet:// URI through the options' source_fetch
+ * callback, file:///PATH and absolute paths below the apply root) and the
  * recursive copy of a source directory, which generates one File resource per
  * entry, evaluated right after the directory itself like Puppet's generated
  * resources.
@@ -41,8 +42,14 @@ char *file_source_resolve(const struct cm_res_ctx *c, const char *uri)
 	struct stat st;
 	char *path;
 
-	if (strncmp(uri, modules, sizeof(modules) - 1) == 0)
-		return source_in_modulepath(c->opt->modulepath, uri + sizeof(modules) - 1);
+	if (strncmp(uri, "puppet://", 9) == 0) {
+		path = strncmp(uri, modules, sizeof(modules) - 1) == 0
+			       ? source_in_modulepath(c->opt->modulepath, uri + sizeof(modules) - 1)
+			       : NULL;
+		if (path == NULL && c->opt->source_fetch)
+			path = c->opt->source_fetch(c->opt->source_fetch_arg, uri);
+		return path;
+	}
 	if (strncmp(uri, "file://", 7) == 0)
 		uri += 7;
 	if (uri[0] != '/')
