@@ -168,6 +168,7 @@ static int header_parsed(struct ws_decoder *d)
 	case WS_OP_BINARY:
 		if (d->in_message)
 			return -1;
+		d->message_op = d->op; /* here: a first frame may be empty and deliver nothing */
 		break;
 	case WS_OP_CLOSE:
 	case WS_OP_PING:
@@ -261,8 +262,6 @@ long ws_decoder_feed(struct ws_decoder *d, uint8_t *in, size_t len, struct ws_ev
 				memcpy(d->control + d->control_len, in + used, n);
 				d->control_len += n;
 			} else if (n > 0 || (d->remaining == 0 && d->fin)) {
-				if (d->op != WS_OP_CONTINUATION)
-					d->message_op = d->op;
 				ev->kind = WS_EV_DATA;
 				ev->data = in + used;
 				ev->len = n;

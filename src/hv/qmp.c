@@ -167,10 +167,11 @@ static int dispatch(struct qmp *q, json_t *msg, struct err *e)
 int qmp_feed(struct qmp *q, const void *data, size_t len, struct err *e)
 {
 	json_t *msg;
-	bool broken;
+	bool broken = false;
 
 	json_stream_feed(&q->in, data, len);
-	while ((msg = json_stream_next(&q->in, &broken, e)) != NULL)
+	/* stop at the first bad message: json_stream_next() would reset broken */
+	while (!broken && (msg = json_stream_next(&q->in, &broken, e)) != NULL)
 		if (dispatch(q, msg, e) < 0)
 			broken = true;
 	if (broken) {

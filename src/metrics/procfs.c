@@ -4,6 +4,7 @@
 #include "metrics/procfs.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +89,7 @@ pid_t procfs_parse_tgid(const char *text)
 	const char *p = strstr(text, "\nTgid:");
 	long v;
 
-	if (p == NULL || sscanf(p + 6, " %ld", &v) != 1 || v <= 0)
+	if (p == NULL || sscanf(p + 6, " %ld", &v) != 1 || v <= 0 || v > INT_MAX) /* pid_t is an int */
 		return -1;
 	return (pid_t)v;
 }

@@ -72,9 +72,12 @@ double img_progress_parse(const char *text, size_t len)
 		if (text[i] != '(')
 			continue;
 		double pct;
-		char tail[8];
-		/* "(45.00/100%)" */
-		if (sscanf(text + i, "(%lf/100%7[%)]", &pct, tail) == 2 && strcmp(tail, "%)") == 0 && pct >= 0 &&
+		char tail[8], window[32];
+		/* "(45.00/100%)"; text is a read() chunk: no NUL after it, so sscanf gets a terminated copy */
+		size_t n = len - i < sizeof(window) - 1 ? len - i : sizeof(window) - 1;
+		memcpy(window, text + i, n);
+		window[n] = '\0';
+		if (sscanf(window, "(%lf/100%7[%)]", &pct, tail) == 2 && strcmp(tail, "%)") == 0 && pct >= 0 &&
 		    pct <= 100)
 			last = pct / 100.0;
 	}

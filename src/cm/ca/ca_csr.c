@@ -17,7 +17,7 @@ X509_REQ *cm_ca_csr_parse(const char *pem, size_t len, const char *name, struct 
 {
 	BIO *b = BIO_new_mem_buf(pem, (int)len);
 	X509_REQ *req = b ? PEM_read_bio_X509_REQ(b, NULL, NULL, NULL) : NULL;
-	char cn[300];
+	char cn[300] = ""; /* printed in the error below even when the subject has no CN */
 	EVP_PKEY *pub;
 
 	BIO_free(b);
@@ -34,8 +34,9 @@ X509_REQ *cm_ca_csr_parse(const char *pem, size_t len, const char *name, struct 
 		err_setf(e, "BAD_CSR", "CSR for %s does not carry a valid signature", name);
 		goto fail;
 	}
-	if (X509_NAME_get_text_by_NID(X509_REQ_get_subject_name(req), NID_commonName, cn, sizeof(cn)) < 0 ||
-	    strcmp(cn, name) != 0) {
+	/* The length it returns is the CN's own: a CN with an embedded NUL ("node1\0x") is not "node1". */
+	int cn_len = X509_NAME_get_text_by_NID(X509_REQ_get_subject_name(req), NID_commonName, cn, sizeof(cn));
+	if (cn_len < 0 || (size_t)cn_len != strlen(cn) || strcmp(cn, name) != 0) {
 		err_setf(e, "BAD_CSR", "Instance name \"%s\" does not match requested key \"%s\"", cn, name);
 		goto fail;
 	}

@@ -136,7 +136,9 @@ char **cm_ca_csr_alt_names(X509_REQ *req)
 			         (const char *)ASN1_STRING_get0_data(g->d.dNSName));
 		} else if (g->type == GEN_IPADD) {
 			int len = ASN1_STRING_length(g->d.iPAddress);
-			if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(g->d.iPAddress), ip, sizeof(ip)))
+			/* the CSR's signer chose these bytes: inet_ntop reads 4 or 16 of them */
+			if ((len != 4 && len != 16) ||
+			    !inet_ntop(len == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(g->d.iPAddress), ip, sizeof(ip)))
 				continue;
 			snprintf(buf, sizeof(buf), "IP:%s", ip);
 		} else

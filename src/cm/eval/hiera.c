@@ -60,25 +60,30 @@ static value_t *scalar_value(struct cm_ctx *c, yaml_node_t *n)
 	return cm_strn(c, s, len);
 }
 
-static value_t *yaml_to_value(struct cm_ctx *c, yaml_document_t *doc, yaml_node_t *n, int depth)
+/* Values one data file may expand to: aliases make a small file a huge (or, with an alias inside its
+ * own anchor, endless) tree. */
+#define YAML_MAX_VALUES (1 << 20)
+
+static value_t *yaml_to_value(struct cm_ctx *c, yaml_document_t *doc, yaml_node_t *n, int depth, size_t *budget)
 {
-	if (n == NULL || depth > 64)
+	if (n == NULL || depth > 64 || *budget == 0)
 		return &cm_undef;
+	--*budget;
 	switch (n->type) {
 	case YAML_SCALAR_NODE: return scalar_value(c, n);
 	case YAML_SEQUENCE_NODE: {
 		value_t *a = cm_array(c, 0);
 
 		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
-			cm_array_push(c, a, yaml_to_value(c, doc, yaml_document_get_node(doc, *it), depth + 1));
+			cm_array_push(c, a, yaml_to_value(c, doc, yaml_document_get_node(doc, *it), depth + 1, budget));
 		return a;
 	}
 	case YAML_MAPPING_NODE: {
 		value_t *h = cm_hash(c, 8);
 
 		for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++)
-			cm_hash_put(c, h, yaml_to_value(c, doc, yaml_document_get_node(doc, p->key), depth + 1),
-			            yaml_to_value(c, doc, yaml_document_get_node(doc, p->value), depth + 1));
+			cm_hash_put(c, h, yaml_to_value(c, doc, yaml_document_get_node(doc, p->key), depth + 1, budget),
+			            yaml_to_value(c, doc, yaml_document_get_node(doc, p->value), depth + 1, budget));
 		return h;
 	}
 	default: return &cm_undef;
@@ -110,10 +115,13 @@ static value_t *yaml_read(struct cm_ctx *c, const char *path)
 		fclose(f);
 		cm_fail(c, NULL, "%s", msg);
 	}
-	v = yaml_to_value(c, &doc, yaml_document_get_root_node(&doc), 0);
+	size_t budget = YAML_MAX_VALUES;
+	v = yaml_to_value(c, &doc, yaml_document_get_root_node(&doc), 0, &budget);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	fclose(f);
+	if (budget == 0)
+		cm_fail(c, NULL, "Unable to parse (%s): it expands to %d values or more (aliases?)", path, YAML_MAX_VALUES);
 	return v;
 }
 
@@ -303,6 +311,8 @@ static value_t *layer_files(struct cm_ctx *c, struct hiera_layer *l, node_t *at)
 		else if (path != NULL)
 			cm_array_push(c, list, path);
 		for (size_t k = 0; k < list->len; k++) {
+			if (list->items[k]->k != CM_V_STR)
+				cm_fail(c, at, "%s/hiera.yaml: the path of a hierarchy level must be a String", l->dir);
 			value_t *p = interpolate_string(c, list->items[k], at);
 
 			cm_array_push(c, out, cm_strf(c, "%s/%s/%s", l->dir, datadir, p->s));

@@ -117,9 +117,11 @@ static json_t *yaml_node(yaml_parser_t *p, yaml_event_t *ev, int depth, struct e
 
 	if (depth > 64)
 		err_setf(e, "BAD_YAML", "YAML nested too deep");
-	else if (ev->type == YAML_SCALAR_EVENT && ev->data.scalar.anchor == NULL)
-		out = scalar_json(ev);
-	else if (ev->type == YAML_SEQUENCE_START_EVENT && ev->data.sequence_start.anchor == NULL)
+	else if (ev->type == YAML_SCALAR_EVENT && ev->data.scalar.anchor == NULL) {
+		/* jansson refuses what JSON cannot hold: 1e999, a "\ud800" escape */
+		if ((out = scalar_json(ev)) == NULL)
+			err_setf(e, "BAD_YAML", "a scalar that is not a finite number or not valid UTF-8");
+	} else if (ev->type == YAML_SEQUENCE_START_EVENT && ev->data.sequence_start.anchor == NULL)
 		out = yaml_sequence(p, depth, e);
 	else if (ev->type == YAML_MAPPING_START_EVENT && ev->data.mapping_start.anchor == NULL)
 		out = yaml_mapping(p, depth, e);

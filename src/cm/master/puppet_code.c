@@ -18,12 +18,22 @@ static bool segment_valid(const char *s, size_t n)
 	return true;
 }
 
+/* Puppet's reserved words: no class may be named after one ("include if" does not parse). */
+static const char *const reserved_words[] = {
+	"and", "application", "attr", "case", "class", "component", "consumes", "default", "define", "else",
+	"elsif", "environment", "false", "function", "if", "import", "in", "inherits", "node", "or", "private",
+	"produces", "regexp", "site", "true", "type", "undef", "unit", "unless",
+};
+
 bool cm_puppet_class_name_valid(const char *name)
 {
 	const char *p = name;
 
 	if (strncmp(p, "::", 2) == 0)
 		p += 2;
+	for (size_t i = 0; i < sizeof(reserved_words) / sizeof(reserved_words[0]); i++)
+		if (strcmp(p, reserved_words[i]) == 0)
+			return false;
 	for (;;) {
 		const char *sep = strstr(p, "::");
 		size_t n = sep ? (size_t)(sep - p) : strlen(p);
