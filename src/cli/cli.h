@@ -50,6 +50,25 @@ int conn_call_raw(struct conn *c, const char *method, json_t *params, json_t **r
 /* As conn_call_raw, but prints an API error; result may be NULL to drop it. */
 int conn_call(struct conn *c, const char *method, json_t *params, json_t **result);
 
+/* The session ref of the connection (for HTTP routes that take session_id). */
+const char *conn_session_ref(const struct conn *c);
+
+/*
+ * A raw byte stream to PATH (e.g. "/console?ref=...&session_id=...") over
+ * the connection's transport (unix socket, or HTTPS pinned as the calls
+ * are): an HTTP CONNECT answered 200, after which the bytes are the
+ * resource's. NULL after printing why (*status).
+ */
+struct conn_stream;
+struct conn_stream *conn_stream_open(struct conn *c, const char *path, int *status);
+/* The socket to poll for reading. */
+int conn_stream_fd(const struct conn_stream *s);
+/* Bytes read (0: the other side closed), -2 when nothing is there yet, -1 on an error. */
+long conn_stream_read(struct conn_stream *s, void *buf, size_t len);
+/* 0, or -1 on an error. */
+int conn_stream_write(struct conn_stream *s, const void *data, size_t len);
+void conn_stream_close(struct conn_stream *s);
+
 /* ---- trust.c: trust on first use for HTTPS ---- */
 /*
  * Check the server certificate (PEM) of HOST:PORT against ~/.ovcp/known_hosts,
@@ -173,6 +192,15 @@ int cmd_user_list(struct cli_ctx *ctx);
 int cmd_user_remove(struct cli_ctx *ctx);
 int cmd_user_password_set(struct cli_ctx *ctx);
 int cmd_help(struct cli_ctx *ctx); /* cmd_help.c */
+int cmd_vm_power(struct cli_ctx *ctx); /* cmd_vm.c */
+int cmd_vm_copy(struct cli_ctx *ctx);
+int cmd_vm_install(struct cli_ctx *ctx);
+int cmd_vm_uninstall(struct cli_ctx *ctx);
+int cmd_vm_disk_add(struct cli_ctx *ctx);
+int cmd_snapshot_revert(struct cli_ctx *ctx);
+/* The ref of the VM named by uuid= or WHAT= (name-label or uuid; templates: only templates); NULL after printing. */
+char *vm_select(struct cli_ctx *ctx, const char *what, bool templates, int *status);
+int cmd_console(struct cli_ctx *ctx); /* cmd_console.c */
 
 /* cmd_param.c helpers shared with cmd_list.c */
 /* The uuid= argument resolved to a ref; NULL after printing (*status). */

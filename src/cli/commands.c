@@ -22,6 +22,13 @@ static const char *const p_user_add_opt[] = {"role", NULL};
 static const char *const p_username[] = {"username", NULL};
 static const char *const p_user_password[] = {"username", "password", NULL};
 static const char *const p_help_opt[] = {"command", NULL};
+static const char *const p_vm_opt[] = {"vm", "uuid", NULL};
+static const char *const p_new_name[] = {"new-name-label", NULL};
+static const char *const p_install[] = {"template", "new-name-label", NULL};
+static const char *const p_install_opt[] = {"sr-uuid", NULL};
+static const char *const p_disk_add[] = {"disk-size", "device", NULL};
+static const char *const p_disk_add_opt[] = {"vm", "uuid", "sr-uuid", NULL};
+static const char *const p_snapshot_uuid[] = {"snapshot-uuid", NULL};
 
 const struct cli_command cli_commands[] = {
     {"help", cmd_help, NULL, p_help_opt, CMD_NO_CONN, 0, "List the commands, or describe one (ovcp help COMMAND)."},
@@ -31,6 +38,27 @@ const struct cli_command cli_commands[] = {
     {"user-remove", cmd_user_remove, p_username, NULL, 0, 0, "Remove a local user."},
     {"user-password-set", cmd_user_password_set, p_user_password, NULL, 0, 0,
      "Set the password of a local user; its open sessions are logged out."},
+    {"vm-start", cmd_vm_power, NULL, p_vm_opt, 0, 0, "Start a VM (vm=NAME or uuid=UUID)."},
+    {"vm-shutdown", cmd_vm_power, NULL, p_vm_opt, 0, 0,
+     "Shut a VM down through its guest; --force: at once (hard_shutdown)."},
+    {"vm-reboot", cmd_vm_power, NULL, p_vm_opt, 0, 0, "Reboot a VM through its guest; --force: reset it."},
+    {"vm-suspend", cmd_vm_power, NULL, p_vm_opt, 0, 0, "Save a running VM's state to a suspend VDI and stop it."},
+    {"vm-resume", cmd_vm_power, NULL, p_vm_opt, 0, 0, "Resume a suspended VM."},
+    {"vm-pause", cmd_vm_power, NULL, p_vm_opt, 0, 0, "Pause a running VM."},
+    {"vm-unpause", cmd_vm_power, NULL, p_vm_opt, 0, 0, "Run a paused VM again."},
+    {"vm-clone", cmd_vm_copy, p_new_name, p_vm_opt, 0, 0,
+     "Clone a halted VM (copy-on-write disks); prints the new VM's uuid."},
+    {"vm-snapshot", cmd_vm_copy, p_new_name, p_vm_opt, 0, 0, "Snapshot a VM; prints the snapshot's uuid."},
+    {"vm-uninstall", cmd_vm_uninstall, NULL, p_vm_opt, 0, 0,
+     "Destroy a halted VM and its disks; --force: stop it first if it runs."},
+    {"vm-install", cmd_vm_install, p_install, p_install_opt, 0, 0,
+     "Make a VM from a template (template=NAME or uuid); sr-uuid= copies its disks there."},
+    {"vm-disk-add", cmd_vm_disk_add, p_disk_add, p_disk_add_opt, 0, 0,
+     "Add a new disk (disk-size=BYTES, or 10G; device=N) to a VM; plugged at once when it runs."},
+    {"snapshot-revert", cmd_snapshot_revert, p_snapshot_uuid, NULL, 0, 0,
+     "Revert the snapshot's VM to the snapshot (the VM is halted)."},
+    {"console", cmd_console, NULL, p_vm_opt, 0, 0,
+     "Attach the terminal to a VM's serial console (Ctrl-] detaches)."},
     {"-list", cmd_list, NULL, p_list_opt, CMD_GENERIC | CMD_FIELD_ARGS | CMD_MINIMAL, CF_GET_ALL | CF_RECORD,
      "List the objects, filtered by FIELD=VALUE; params=a,b or params=all picks the fields shown."},
     {"-param-list", cmd_param_list, p_uuid, NULL, CMD_GENERIC, CF_RECORD,

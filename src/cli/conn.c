@@ -9,6 +9,7 @@
  * conn_close() always tries to log the session out.
  */
 #include <curl/curl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,4 +306,169 @@ void conn_close(struct conn *c)
 	free(c->url);
 	free(c->session);
 	free(c);
+}
+
+const char *conn_session_ref(const struct conn *c)
+{
+	return c->session ? c->session : "";
+}
+
+/* ---- raw streams (HTTP CONNECT) ----------------------------------------- */
+
+struct conn_stream {
+	CURL *curl;
+	curl_socket_t fd;
+	char pending[4096]; /* bytes that came with the CONNECT answer */
+	size_t n_pending, off_pending;
+};
+
+/* Send all of data (the socket is non-blocking under curl). */
+static int stream_send_all(struct conn_stream *s, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		size_t sent = 0;
+		CURLcode rc = curl_easy_send(s->curl, p, len, &sent);
+
+		if (rc == CURLE_AGAIN) {
+			struct pollfd pf = {.fd = s->fd, .events = POLLOUT};
+			poll(&pf, 1, 1000);
+			continue;
+		}
+		if (rc != CURLE_OK) {
+			fprintf(stderr, "Error: writing the stream: %s\n", curl_easy_strerror(rc));
+			return -1;
+		}
+		p += sent;
+		len -= sent;
+	}
+	return 0;
+}
+
+/* Read the CONNECT answer up to its blank line; keep what follows. */
+static int stream_read_answer(struct conn_stream *s, const char *path)
+{
+	char head[4096];
+	size_t n = 0;
+
+	for (;;) {
+		size_t got = 0;
+		CURLcode rc = curl_easy_recv(s->curl, head + n, sizeof(head) - 1 - n, &got);
+
+		if (rc == CURLE_AGAIN) {
+			struct pollfd pf = {.fd = s->fd, .events = POLLIN};
+			if (poll(&pf, 1, 30000) <= 0)
+				break;
+			continue;
+		}
+		if (rc != CURLE_OK || got == 0)
+			break;
+		n += got;
+		head[n] = '\0';
+		char *end = strstr(head, "\r\n\r\n");
+		if (end != NULL) {
+			int code = 0;
+
+			sscanf(head, "HTTP/%*s %d", &code);
+			if (code != 200) {
+				char *eol = strstr(head, "\r\n");
+				fprintf(stderr, "Error: the server refused %s: %.*s\n", path, (int)(eol - head), head);
+				return CLI_API;
+			}
+			s->n_pending = n - (size_t)(end + 4 - head);
+			memcpy(s->pending, end + 4, s->n_pending);
+			return CLI_OK;
+		}
+		if (n == sizeof(head) - 1)
+			break;
+	}
+	fprintf(stderr, "Error: no answer to CONNECT %s\n", path);
+	return CLI_CONNECT;
+}
+
+struct conn_stream *conn_stream_open(struct conn *c, const char *path, int *status)
+{
+	struct conn_stream *s = calloc(1, sizeof(*s));
+	char *req = NULL;
+	long sock = -1;
+
+	*status = CLI_CONNECT;
+	if (s == NULL || (s->curl = curl_easy_duphandle(c->curl)) == NULL) {
+		fprintf(stderr, "Error: out of memory\n");
+		free(s);
+		return NULL;
+	}
+	curl_easy_setopt(s->curl, CURLOPT_POSTFIELDS, NULL);
+	curl_easy_setopt(s->curl, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(s->curl, CURLOPT_CONNECT_ONLY, 1L);
+	CURLcode rc = curl_easy_perform(s->curl);
+	if (rc != CURLE_OK) {
+		fprintf(stderr, "Error: cannot connect for %s: %s\n", path, curl_easy_strerror(rc));
+		goto fail;
+	}
+	curl_socket_t active = CURL_SOCKET_BAD;
+	if (curl_easy_getinfo(s->curl, CURLINFO_ACTIVESOCKET, &active) != CURLE_OK || active == CURL_SOCKET_BAD) {
+		fprintf(stderr, "Error: no socket for %s\n", path);
+		goto fail;
+	}
+	sock = (long)active;
+	s->fd = (curl_socket_t)sock;
+	if (asprintf(&req, "CONNECT %s HTTP/1.0\r\nHost: localhost\r\n\r\n", path) < 0) {
+		req = NULL;
+		goto fail;
+	}
+	if (stream_send_all(s, req, strlen(req)) < 0) {
+		fprintf(stderr, "Error: cannot send CONNECT %s\n", path);
+		goto fail;
+	}
+	if ((*status = stream_read_answer(s, path)) != CLI_OK)
+		goto fail;
+	free(req);
+	return s;
+fail:
+	free(req);
+	conn_stream_close(s);
+	return NULL;
+}
+
+int conn_stream_fd(const struct conn_stream *s)
+{
+	return (int)s->fd;
+}
+
+long conn_stream_read(struct conn_stream *s, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	if (s->off_pending < s->n_pending) {
+		size_t n = s->n_pending - s->off_pending;
+
+		if (n > len)
+			n = len;
+		memcpy(buf, s->pending + s->off_pending, n);
+		s->off_pending += n;
+		return (long)n;
+	}
+	CURLcode rc = curl_easy_recv(s->curl, buf, len, &got);
+	if (rc == CURLE_AGAIN)
+		return -2;
+	if (rc != CURLE_OK) {
+		fprintf(stderr, "Error: reading the stream: %s\n", curl_easy_strerror(rc));
+		return -1;
+	}
+	return (long)got;
+}
+
+int conn_stream_write(struct conn_stream *s, const void *data, size_t len)
+{
+	return stream_send_all(s, data, len);
+}
+
+void conn_stream_close(struct conn_stream *s)
+{
+	if (s == NULL)
+		return;
+	curl_easy_cleanup(s->curl);
+	free(s);
 }

@@ -5,6 +5,7 @@
 #include "common/util.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -52,6 +53,43 @@ int proc_spawn(char *const argv[], int out_fd, pid_t *pid, struct err *e)
 		err_internal(e, "cannot run %s: %s", argv[0], strerror(rc));
 		return -1;
 	}
+	return 0;
+}
+
+int proc_spawn_as(char *const argv[], int out_fd, const struct proc_cred *cred, pid_t *pid, struct err *e)
+{
+	sigset_t all, old;
+	pid_t child;
+
+	if (cred == NULL || cred->uid == 0)
+		return proc_spawn(argv, out_fd, pid, e);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	child = fork();
+	if (child == 0) {
+		/* only async-signal-safe calls until exec */
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		setsid();
+		dup2(null, 0);
+		dup2(out_fd >= 0 ? out_fd : null, 1);
+		dup2(out_fd >= 0 ? out_fd : null, 2);
+		if (setgroups(cred->n_groups, cred->groups) < 0 || setgid(cred->gid) < 0 || setuid(cred->uid) < 0 ||
+		    setuid(0) == 0 || getuid() != cred->uid || geteuid() != cred->uid)
+			_exit(126);
+		for (int sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (child < 0) {
+		err_internal(e, "fork: %s", strerror(errno));
+		return -1;
+	}
+	*pid = child;
 	return 0;
 }
 

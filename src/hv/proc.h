@@ -20,6 +20,20 @@
  * stdout+stderr to out_fd (-1: /dev/null). 0/-1.
  */
 int proc_spawn(char *const argv[], int out_fd, pid_t *pid, struct err *e);
+/* Who a child runs as: uid 0 means "as ovcpd" (no change). */
+struct proc_cred {
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups; /* supplementary groups (e.g. kvm for /dev/kvm) */
+	size_t n_groups;
+};
+/*
+ * proc_spawn, dropping to cred between fork and exec (setgroups, setgid,
+ * setuid, then a check that root cannot be regained); the child exits 126
+ * before exec when any step fails, so nothing runs with half-dropped rights.
+ * cred NULL or uid 0: proc_spawn.
+ */
+int proc_spawn_as(char *const argv[], int out_fd, const struct proc_cred *cred, pid_t *pid, struct err *e);
 /*
  * proc_spawn for helpers that must not outlive the thread that spawned them
  * (the accelerator probe's test guest): the child gets SIGKILL when that

@@ -9,6 +9,8 @@
  * inject options. Names derived for QEMU objects:
  *   VBD userdevice N: file node "vbdN-file", format node "vbdN-format", device "vbdN"
  *   VIF device N:     netdev "netvifN", device "vifN", tap qemu_tap_name()
+ *   empty PCIe root ports "hotplugK" (K < QEMU_HOTPLUG_PORTS): q35's root
+ *   bus takes no hotplug, so VBD.plug/VIF.plug put their device on a free one
  * qemu_boot_resolve(), the one function here that touches the filesystem,
  * lives in qemu_boot.c.
  */
@@ -618,6 +620,16 @@ static void add_nics(struct build *s)
 		add_nic(s, s->nic_sorted[k]);
 }
 
+/* After every cold-plugged device, so their PCI addresses do not move. */
+static void add_hotplug_ports(struct build *s)
+{
+	for (int k = 0; k < QEMU_HOTPLUG_PORTS; k++) {
+		buf_printf(&s->b, "pcie-root-port,id=" QEMU_HOTPLUG_PORT_PREFIX "%d,chassis=%d", k, k + 1);
+		argv_add(s->out, "-device");
+		argv_add_buf(s->out, &s->b);
+	}
+}
+
 /* ---- boot ------------------------------------------------------------- */
 
 static int check_boot_order(struct build *s)
@@ -718,6 +730,7 @@ static int build_all(struct build *s)
 		return -1;
 	add_disks(s);
 	add_nics(s);
+	add_hotplug_ports(s);
 	if (add_boot(s) < 0)
 		return -1;
 	add_actions(s);

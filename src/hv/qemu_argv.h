@@ -32,6 +32,10 @@
 
 #define QEMU_TAP_NAME_MAX 16 /* IFNAMSIZ, with the NUL */
 
+/* Empty PCIe root ports for hotplug (VBD.plug, VIF.plug): "hotplug0".. */
+#define QEMU_HOTPLUG_PORTS	 4
+#define QEMU_HOTPLUG_PORT_PREFIX "hotplug"
+
 /* One VBD of the VM, with its VDI resolved by the caller. */
 struct qemu_disk {
 	const json_t *vbd;  /* VBD record: userdevice, type, mode, bootable, empty */

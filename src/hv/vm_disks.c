@@ -115,13 +115,12 @@ int vm_op_destroy(struct xapi_server *srv, const char *vm, struct err *e)
 
 	if (rec == NULL)
 		return -1;
-	if (strcmp(str(rec, "power_state"), "Halted") != 0 || (srv->vms && vm_runtime_find(srv->vms, vm) != NULL)) {
-		struct vm_runtime *rt = srv->vms ? vm_runtime_find(srv->vms, vm) : NULL;
+	/* one lookup, one put: a second put here once freed a live runtime under its users */
+	struct vm_runtime *rt = srv->vms ? vm_runtime_find(srv->vms, vm) : NULL;
+	bool live = rt != NULL;
 
-		if (rt) {
-			vm_runtime_put(rt); /* the find above */
-			vm_runtime_put(rt);
-		}
+	vm_runtime_put(rt);
+	if (strcmp(str(rec, "power_state"), "Halted") != 0 || live) {
 		err_set(e, "VM_BAD_POWER_STATE", vm, "Halted", str(rec, "power_state"), NULL);
 		rc = -1;
 	} else if (json_object_size(json_object_get(rec, "current_operations")) > 0) {
@@ -404,6 +403,7 @@ static int switch_to_overlay(struct xapi_server *srv, struct vm_runtime *rt, con
 	int rc;
 
 	if (vm_vdi_path(srv, str(vbd, "VDI"), path, sizeof(path), fmt, e) < 0 ||
+	    vm_user_grant_image(rt->mgr, rt->uid, path, true, e) < 0 ||
 	    device_top_node(rt, str(vbd, "userdevice"), top, sizeof(top), e) < 0)
 		return -1;
 	snprintf(node, sizeof(node), "vbd%s-ovl%u", str(vbd, "userdevice"), __atomic_add_fetch(&counter, 1, 0));
@@ -530,6 +530,33 @@ static json_t *vbd_by_userdevice(struct xapi_server *srv, const json_t *vm, cons
 	return NULL;
 }
 
+/*
+ * The configuration a revert brings back from the snapshot, as xapi does:
+ * the VM's settings at snapshot time. Its name, identity, devices and
+ * runtime state stay the VM's own.
+ */
+static const char *const revert_fields[] = {
+	"name_description", "user_version", "memory_static_max", "memory_dynamic_max", "memory_dynamic_min",
+	"memory_static_min", "VCPUs_params", "VCPUs_max", "VCPUs_at_startup", "actions_after_shutdown",
+	"actions_after_reboot", "actions_after_crash", "PV_bootloader", "PV_kernel", "PV_ramdisk", "PV_args",
+	"PV_bootloader_args", "PV_legacy_args", "HVM_boot_policy", "HVM_boot_params", "platform", "PCI_bus",
+	"other_config", "recommendations",
+};
+
+static int revert_edit(json_t *vm, void *arg, struct err *e)
+{
+	const json_t *snap = arg;
+
+	(void)e;
+	for (size_t i = 0; i < sizeof(revert_fields) / sizeof(revert_fields[0]); i++) {
+		json_t *v = json_object_get(snap, revert_fields[i]);
+
+		if (v != NULL)
+			json_object_set_new(vm, revert_fields[i], json_deep_copy(v));
+	}
+	return 0;
+}
+
 int vm_op_revert(struct xapi_server *srv, const char *snapshot, const char *task, struct err *e)
 {
 	json_t *snap = db_get(srv->store, cls("VM"), snapshot, e), *vm = NULL;
@@ -574,6 +601,8 @@ int vm_op_revert(struct xapi_server *srv, const char *snapshot, const char *task
 		if (rc < 0)
 			break;
 	}
+	if (rc == 0)
+		rc = db_update(srv->store, cls("VM"), vm_ref, revert_edit, snap, e);
 	vm_op_end(srv, vm_ref, key);
 out:
 	json_decref(vm);

@@ -22,6 +22,7 @@
 #define HAVE_STORAGE_API 1
 #endif
 #if __has_include("xapi/network_api.h")
+#include "net/net.h"
 #include "xapi/network_api.h"
 #define HAVE_NETWORK_API 1
 #endif
@@ -64,12 +65,14 @@ int vm_vdi_path(struct xapi_server *srv, const char *vdi_ref, char *path, size_t
 #endif
 }
 
-int vm_vif_plug(struct xapi_server *srv, const char *vif_ref, const char *vm_uuid, char tap[16], struct err *e)
+int vm_vif_plug(struct xapi_server *srv, const char *vif_ref, const char *vm_uuid, uid_t owner, char tap[16],
+		struct err *e)
 {
 #ifdef HAVE_NETWORK_API
-	return network_vif_plug_tap(srv, vif_ref, vm_uuid, 0, tap, e);
+	return network_vif_plug_tap(srv, vif_ref, vm_uuid, (unsigned)owner, tap, e);
 #else
 	(void)srv;
+	(void)owner;
 	(void)vm_uuid;
 	(void)tap;
 	err_set(e, "NOT_IMPLEMENTED", "network driver", vif_ref, NULL);
@@ -89,6 +92,16 @@ void vm_vif_unplug(struct xapi_server *srv, const char *tap)
 #else
 	(void)srv;
 	(void)tap;
+#endif
+}
+
+int vm_vif_tap_name(const char *vm_uuid, const char *device, char tap[16])
+{
+#ifdef HAVE_NETWORK_API
+	return net_tap_name(vm_uuid, device, tap);
+#else
+	(void)vm_uuid, (void)device, (void)tap;
+	return -1;
 #endif
 }
 

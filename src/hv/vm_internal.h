@@ -1,8 +1,9 @@
 /*
  * The VM driver's inside: shared by vm_manager.c (table, start-up,
  * re-adoption), vm_monitor.c (one thread per running VM), vm_records.c
- * (what the records say), vm_start.c, vm_ops.c, vm_disks.c, vm_guest.c and
- * vm_drivers.c (adapters to storage and networking).
+ * (what the records say), vm_start.c, vm_ops.c, vm_disks.c, vm_guest.c,
+ * vm_hotplug.c (devices plugged into a running VM), vm_user.c (the user QEMU
+ * runs as) and vm_drivers.c (adapters to storage and networking).
  *
  * A VM with a QEMU process on this host has one struct vm_runtime in the
  * manager's table, from the spawn (or re-adoption) until its monitor thread
@@ -42,6 +43,7 @@ struct vm_runtime {
 	char uuid[UUID_STR_LEN];
 	char dir[200];		 /* runtime directory */
 	pid_t pid;
+	uid_t uid;		 /* the QEMU process's user (0: root) */
 	int pidfd;		 /* -1 when not opened */
 	bool our_child;		 /* spawned by this ovcpd: reap it */
 	int domid;
@@ -64,13 +66,18 @@ struct vm_runtime {
 	bool hold_records;	/* an operation owns power_state: events do not write it */
 	bool guest_shutdown;	/* SHUTDOWN event from the guest (not host quit) */
 	int reboots;
+	json_t *deleted;	/* ids of DEVICE_DELETED events not yet waited for (array) */
 };
 
 struct vm_manager {
 	struct xapi_server *srv;
 	char kernel_dir[256];
 	char run_dir[160];
-	char qemu_user[64];
+	char qemu_user[64];	/* "" when QEMU runs as root */
+	uid_t qemu_uid;		/* 0: root */
+	gid_t qemu_gid;
+	gid_t groups[2];	/* the user's group, kvm */
+	size_t n_groups;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct vm_runtime **table;
@@ -111,6 +118,8 @@ int vm_agent(struct vm_runtime *rt, const char *command, json_t *args, json_t **
 int vm_runtime_wait_finished(struct vm_runtime *rt, int timeout_ms);
 /* Kill the process (SIGTERM/SIGKILL by pidfd) after term_ms. */
 void vm_runtime_kill(struct vm_runtime *rt, int term_ms);
+/* Wait for QEMU's DEVICE_DELETED of device id (after device_del). 0, or -1 at the timeout. */
+int vm_runtime_wait_deleted(struct vm_runtime *rt, const char *id, int timeout_ms);
 /* Map a QEMU status to a power state (NULL: leave the record as it is). */
 const char *vm_power_of_status(const char *status);
 
@@ -125,6 +134,9 @@ int vm_op_begin(struct xapi_server *srv, const char *vm_ref, const char *op, con
 void vm_op_end(struct xapi_server *srv, const char *vm_ref, const char *op_key);
 /* Records of a VM that now runs: resident_on, domid, metrics, consoles, VBD/VIF attached. */
 int vm_records_running(struct xapi_server *srv, const char *vm_ref, int domid, const char *power_state,
+		       struct err *e);
+/* Set a VBD's or VIF's currently_attached and the allowed_operations that follow (cls "VBD" or "VIF"). */
+int vm_device_attached(struct xapi_server *srv, const char *cls_name, const char *ref, bool attached, bool vm_live,
 		       struct err *e);
 /* Records of a VM whose QEMU is gone: state Halted or Suspended, everything runtime cleared. */
 void vm_records_stopped(struct xapi_server *srv, const char *vm_ref, const char *power_state);
@@ -143,11 +155,26 @@ int vm_start_qemu(struct xapi_server *srv, const char *vm_ref, const struct vm_s
 /* Remove what a start left: taps, runtime dir. */
 void vm_cleanup_host(struct xapi_server *srv, const char *vm_ref, const char *vm_uuid, const char *dir);
 
+/* vm_user.c: the user QEMU runs as */
+/* Look the user up (NULL: "ovcp-qemu") and log who QEMU will run as. */
+void vm_user_resolve(struct vm_manager *m, const char *name);
+/* Can the QEMU user cross every directory above path? why gets the reason when not. */
+bool vm_user_can_reach(const struct vm_manager *m, const char *path, char *why, size_t size);
+/* Let a QEMU running as uid (0: root, nothing to do) use an image: owner when writable, and read its chain. */
+int vm_user_grant_image(const struct vm_manager *m, uid_t uid, const char *path, bool writable, struct err *e);
+/* Give an image the QEMU user owned back to root. */
+void vm_user_release_image(const struct vm_manager *m, const char *path);
+/* The owner of a running process. */
+uid_t vm_user_of_pid(pid_t pid);
+
 /* vm_drivers.c: storage and networking, through their APIs when built */
 int vm_vdi_path(struct xapi_server *srv, const char *vdi_ref, char *path, size_t size, char format[16],
 		struct err *e);
-int vm_vif_plug(struct xapi_server *srv, const char *vif_ref, const char *vm_uuid, char tap[16], struct err *e);
+int vm_vif_plug(struct xapi_server *srv, const char *vif_ref, const char *vm_uuid, uid_t owner, char tap[16],
+		struct err *e);
 void vm_vif_unplug(struct xapi_server *srv, const char *tap);
+/* The tap name network_vif_plug_tap() gives a VIF device of a VM. */
+int vm_vif_tap_name(const char *vm_uuid, const char *device, char tap[16]);
 int vm_network_bridge(struct xapi_server *srv, const char *network_ref, char bridge[16], struct err *e);
 int vm_vdi_clone(struct xapi_server *srv, const char *vdi_ref, char new_ref[REF_LEN], struct err *e);
 int vm_vdi_snapshot(struct xapi_server *srv, const char *vdi_ref, char new_ref[REF_LEN], struct err *e);

@@ -47,6 +47,7 @@ struct vm_runtime *vm_runtime_new(struct vm_manager *m, const char *ref, const c
 	rt->pidfd = -1;
 	rt->wake_fd[0] = rt->wake_fd[1] = -1;
 	rt->exit_state = "Halted";
+	rt->deleted = json_array();
 	pthread_mutex_init(&rt->qmp_lock, NULL);
 	pthread_mutex_init(&rt->agent_lock, NULL);
 	pthread_mutex_init(&rt->lock, NULL);
@@ -60,6 +61,7 @@ static void runtime_free(struct vm_runtime *rt)
 {
 	qmp_free(rt->qmp);
 	qmp_free(rt->agent);
+	json_decref(rt->deleted);
 	if (rt->pidfd >= 0)
 		close(rt->pidfd);
 	for (int i = 0; i < 2; i++)
@@ -202,6 +204,7 @@ static void host_set_accel(struct vm_manager *m)
 	}
 	json_object_set_new(oc, "ovcp-accelerator", json_string(m->accel.accel));
 	json_object_set_new(oc, "ovcp-accelerator-reason", json_string(m->accel.reason));
+	json_object_set_new(oc, "ovcp-qemu-user", json_string(m->qemu_user[0] ? m->qemu_user : "root"));
 	if (db_set_field(m->srv->store, cls("host"), m->srv->host_ref, "other_config", oc, &e) < 0) {
 		log_warn("%s: host.other_config: %s", __func__, err_code(&e));
 		err_clear(&e);
@@ -269,6 +272,7 @@ static int adopt_one(struct vm_manager *m, const char *ref, json_t *vm)
 		char path[300];
 
 		rt->pid = pid;
+		rt->uid = vm_user_of_pid(pid);
 		snprintf(path, sizeof(path), "%s/" QEMU_RUN_QMP, rt->dir);
 		if (qmp_connect(rt->qmp, path, 3000, &e) < 0 ||
 		    qmp_command(rt->qmp, "query-status", NULL, &status, 3000, &e) < 0) {
@@ -374,13 +378,7 @@ int vm_manager_start(struct xapi_server *srv, const struct vm_manager_options *o
 		free(m);
 		return -1;
 	}
-	/*
-	 * QEMU stays root: its -sandbox elevateprivileges=deny forbids the
-	 * setuid that -runas needs after start-up (QEMU 7.2 installs the
-	 * seccomp filter first), and the sandbox is the stronger confinement.
-	 */
-	log_info("QEMU runs as root inside -sandbox (elevateprivileges=deny rules out -runas %s)",
-		 opt && opt->qemu_user ? opt->qemu_user : "ovcp-qemu");
+	vm_user_resolve(m, opt ? opt->qemu_user : NULL);
 	srv->vms = m;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, VM_MONITOR_STACK);

@@ -78,6 +78,13 @@ static void on_event(void *arg, const json_t *ev)
 		rt->reboots++;
 		rt->resets = true;
 	}
+	if (strcmp(name, "DEVICE_DELETED") == 0) {
+		const char *dev = json_string_value(json_object_get(json_object_get(ev, "data"), "device"));
+
+		/* a few entries at most: hotplug waits remove theirs; keep it bounded anyway */
+		if (dev != NULL && json_array_size(rt->deleted) < 64)
+			json_array_append_new(rt->deleted, json_string(dev));
+	}
 	if (strcmp(name, "SHUTDOWN") == 0 && json_is_true(json_object_get(json_object_get(ev, "data"), "guest")))
 		rt->guest_shutdown = true;
 	pthread_cond_broadcast(&rt->cond);
@@ -188,6 +195,42 @@ int vm_runtime_wait_finished(struct vm_runtime *rt, int timeout_ms)
 	done = rt->finished;
 	pthread_mutex_unlock(&rt->lock);
 	return done;
+}
+
+static bool take_deleted(struct vm_runtime *rt, const char *id)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(rt->deleted, i, v)
+	{
+		if (strcmp(json_string_value(v), id) == 0) {
+			json_array_remove(rt->deleted, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+int vm_runtime_wait_deleted(struct vm_runtime *rt, const char *id, int timeout_ms)
+{
+	int64_t deadline = time_monotonic_ms() + timeout_ms;
+	bool done;
+
+	pthread_mutex_lock(&rt->lock);
+	while (!(done = take_deleted(rt, id)) && !rt->finished && time_monotonic_ms() < deadline) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&rt->cond, &rt->lock, &ts);
+	}
+	pthread_mutex_unlock(&rt->lock);
+	return done ? 0 : -1;
 }
 
 /* ---- the thread ----------------------------------------------------------- */

@@ -31,6 +31,15 @@ int vm_op_unpause(struct xapi_server *srv, const char *vm, const char *task, str
 int vm_op_suspend(struct xapi_server *srv, const char *vm, const char *task, struct err *e);
 int vm_op_resume(struct xapi_server *srv, const char *vm, bool paused, const char *task, struct err *e);
 
+/* vm_hotplug.c: devices of a running VM (errors: VM_BAD_POWER_STATE, DEVICE_ALREADY_ATTACHED,
+ * DEVICE_ALREADY_DETACHED, DEVICE_DETACH_TIMEOUT, VBD_NOT_REMOVABLE_MEDIA, VBD_NOT_EMPTY, VBD_IS_EMPTY) */
+int vm_op_vbd_plug(struct xapi_server *srv, const char *vbd, struct err *e);
+int vm_op_vbd_unplug(struct xapi_server *srv, const char *vbd, struct err *e);
+int vm_op_vbd_insert(struct xapi_server *srv, const char *vbd, const char *vdi, struct err *e);
+int vm_op_vbd_eject(struct xapi_server *srv, const char *vbd, struct err *e);
+int vm_op_vif_plug(struct xapi_server *srv, const char *vif, struct err *e);
+int vm_op_vif_unplug(struct xapi_server *srv, const char *vif, struct err *e);
+
 /* vm_disks.c: copies and snapshots; new_vm gets the new VM's ref */
 int vm_op_clone(struct xapi_server *srv, const char *vm, const char *name, const char *task, char new_vm[REF_LEN],
 		struct err *e);

@@ -282,6 +282,48 @@ static void refs_destroy(struct xapi_server *srv, const char *cls_name, json_t *
 	}
 }
 
+/*
+ * allowed_operations of a VBD or VIF: plug while detached from a live VM,
+ * unplug while attached; a CD drive takes insert when empty and eject when
+ * not (also while the VM is halted: records only then).
+ */
+static json_t *device_allowed(const char *cls_name, const json_t *rec, bool attached, bool vm_live)
+{
+	json_t *a = json_array();
+	bool cd = strcmp(cls_name, "VBD") == 0 && strcmp(json_string_value(json_object_get(rec, "type")) ?: "", "CD") == 0;
+
+	if (vm_live && !cd)
+		json_array_append_new(a, json_string(attached ? "unplug" : "plug"));
+	if (vm_live && !cd && attached && strcmp(cls_name, "VBD") == 0)
+		json_array_append_new(a, json_string("unplug_force"));
+	if (cd)
+		json_array_append_new(a, json_string(json_is_true(json_object_get(rec, "empty")) ? "insert" : "eject"));
+	return a;
+}
+
+struct attach_edit {
+	const char *cls_name;
+	bool attached, vm_live;
+};
+
+static int attach_edit_fn(json_t *rec, void *arg, struct err *e)
+{
+	struct attach_edit *a = arg;
+
+	(void)e;
+	json_object_set_new(rec, "currently_attached", json_boolean(a->attached));
+	json_object_set_new(rec, "allowed_operations", device_allowed(a->cls_name, rec, a->attached, a->vm_live));
+	return 0;
+}
+
+int vm_device_attached(struct xapi_server *srv, const char *cls_name, const char *ref, bool attached, bool vm_live,
+		       struct err *e)
+{
+	struct attach_edit a = {cls_name, attached, vm_live};
+
+	return db_update(srv->store, cls(cls_name), ref, attach_edit_fn, &a, e);
+}
+
 static void devices_attached(struct xapi_server *srv, json_t *vm, bool attached)
 {
 	static const char *const classes[][2] = {{"VBD", "VBDs"}, {"VIF", "VIFs"}};
@@ -293,23 +335,20 @@ static void devices_attached(struct xapi_server *srv, json_t *vm, bool attached)
 
 		json_array_foreach(json_object_get(vm, classes[c][1]), i, r)
 		{
-			json_t *v = json_boolean(attached);
 			const char *dref = json_string_value(r);
+			bool v = attached;
 
 			/* an empty CD drive is never attached */
 			if (attached && c == 0) {
 				json_t *vbd = db_get(srv->store, cls("VBD"), dref, &e);
 
-				if (vbd && json_is_true(json_object_get(vbd, "empty"))) {
-					json_decref(v);
-					v = json_false();
-				}
+				if (vbd && json_is_true(json_object_get(vbd, "empty")))
+					v = false;
 				json_decref(vbd);
 				err_clear(&e);
 			}
-			db_set_field(srv->store, cls(classes[c][0]), dref, "currently_attached", v, &e);
-			json_decref(v);
-			err_clear(&e);
+			if (vm_device_attached(srv, classes[c][0], dref, v, attached, &e) < 0)
+				err_clear(&e);
 		}
 	}
 }

@@ -52,6 +52,7 @@ struct start_inputs {
 	char bridges[MAX_DEVICES][16];
 	char taps[MAX_DEVICES][16];
 	size_t n_nics;
+	uid_t uid; /* who QEMU runs as */
 };
 
 static void inputs_free(struct start_inputs *in)
@@ -132,7 +133,7 @@ static int resolve_nics(struct xapi_server *srv, struct start_inputs *in, const 
 		}
 		if (vm_network_bridge(srv, json_string_value(json_object_get(vif, "network")), in->bridges[in->n_nics],
 				      e) < 0 ||
-		    vm_vif_plug(srv, json_string_value(r), uuid, in->taps[in->n_nics], e) < 0)
+		    vm_vif_plug(srv, json_string_value(r), uuid, in->uid, in->taps[in->n_nics], e) < 0)
 			return -1;
 		n->vif = vif;
 		n->bridge = in->bridges[in->n_nics];
@@ -140,6 +141,68 @@ static int resolve_nics(struct xapi_server *srv, struct start_inputs *in, const 
 		in->n_nics++;
 	}
 	return 0;
+}
+
+/* ---- the user QEMU runs as ------------------------------------------------ */
+
+/*
+ * Run this VM's QEMU as the QEMU user when it can reach everything it
+ * opens by path; else as root, saying why. Then hand it its runtime
+ * directory and images.
+ */
+static int pick_user(struct vm_manager *m, struct vm_runtime *rt, struct start_inputs *in, struct err *e)
+{
+	char why[600] = "";
+	bool ok = m->qemu_uid != 0;
+
+	ok = ok && vm_user_can_reach(m, rt->dir, why, sizeof(why));
+	ok = ok && vm_user_can_reach(m, in->boot.kernel, why, sizeof(why));
+	ok = ok && vm_user_can_reach(m, in->boot.ramdisk, why, sizeof(why));
+	for (size_t i = 0; ok && i < in->n_disks; i++)
+		ok = vm_user_can_reach(m, in->disks[i].path, why, sizeof(why));
+	rt->uid = ok ? m->qemu_uid : 0;
+	if (!ok) {
+		if (why[0])
+			log_info("VM %s: QEMU runs as root: %s", rt->uuid, why);
+		return 0;
+	}
+	if (chown(rt->dir, m->qemu_uid, m->qemu_gid) < 0) {
+		err_internal(e, "chown %s: %s", rt->dir, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < in->n_disks; i++) {
+		const struct qemu_disk *d = &in->disks[i];
+		bool writable = strcmp(json_string_value(json_object_get(d->vbd, "mode")) ?: "", "RW") == 0 &&
+				strcmp(json_string_value(json_object_get(d->vbd, "type")) ?: "", "CD") != 0 &&
+				!json_is_true(json_object_get(d->vdi, "read_only"));
+
+		if (d->path != NULL && vm_user_grant_image(m, rt->uid, d->path, writable, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Give the VM's images back to root (after its QEMU ended). */
+static void release_images(struct xapi_server *srv, const char *vm_ref)
+{
+	struct err e = {0};
+	json_t *vm = db_get(srv->store, cls("VM"), vm_ref, &e);
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(json_object_get(vm, "VBDs"), i, r)
+	{
+		json_t *vbd = db_get(srv->store, cls("VBD"), json_string_value(r), &e);
+		const char *vdi = json_string_value(json_object_get(vbd, "VDI"));
+		char path[512], fmt[16];
+
+		if (vdi && !ref_is_null(vdi) && vm_vdi_path(srv, vdi, path, sizeof(path), fmt, &e) == 0)
+			vm_user_release_image(srv->vms, path);
+		err_clear(&e);
+		json_decref(vbd);
+	}
+	json_decref(vm);
+	err_clear(&e);
 }
 
 /* ---- host cleanup ------------------------------------------------------- */
@@ -164,8 +227,9 @@ void vm_cleanup_host(struct xapi_server *srv, const char *vm_ref, const char *vm
 	char path[300], line[64];
 	FILE *f;
 
-	(void)vm_ref;
 	(void)vm_uuid;
+	if (srv->vms != NULL && srv->vms->qemu_uid != 0)
+		release_images(srv, vm_ref);
 	snprintf(path, sizeof(path), "%s/taps", dir);
 	if ((f = fopen(path, "re")) != NULL) {
 		while (fgets(line, sizeof(line), f)) {
@@ -218,7 +282,9 @@ static int spawn_qemu(struct vm_runtime *rt, struct qemu_argv *argv, struct err 
 		err_internal(e, "open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (proc_spawn(argv->argv, fd, &rt->pid, e) < 0) {
+	struct proc_cred cred = {rt->uid, rt->mgr->qemu_gid, rt->mgr->groups, rt->mgr->n_groups};
+
+	if (proc_spawn_as(argv->argv, fd, &cred, &rt->pid, e) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -319,6 +385,9 @@ int vm_start_qemu(struct xapi_server *srv, const char *vm_ref, const struct vm_s
 	if (make_run_dir(rt->dir, e) < 0)
 		goto out;
 	dir_made = true;
+	if (pick_user(m, rt, in, e) < 0)
+		goto out;
+	in->uid = rt->uid;
 	if (resolve_nics(srv, in, uuid, e) < 0) {
 		taps_record(rt->dir, in);
 		goto out;

@@ -124,7 +124,8 @@ int sr_dir_prepare(const char *dir, bool may_be_used, struct err *e)
 		}
 		return 0;
 	}
-	if (dir_make_all(dir, 0700) < 0) {
+	/* 0711: QEMU, running as its own user, opens images by path but never lists the SR */
+	if (dir_make_all(dir, 0711) < 0) {
 		err_set(e, "SR_BACKEND_FAILURE", "path", strerror(errno), NULL);
 		return -1;
 	}

@@ -130,6 +130,23 @@ static int h_create(struct xapi_call *c, json_t **result, struct err *e)
 	return ref_result(vm_op_create(c->srv, arg(c, 0), ref, e), ref, result);
 }
 
+#define DEVICE(name, fn)                                                                                    \
+	static int name(struct xapi_call *c, json_t **result, struct err *e)                               \
+	{                                                                                                   \
+		return void_result(fn(c->srv, arg_str(c, 0), e), result);                                  \
+	}
+
+DEVICE(h_vbd_plug, vm_op_vbd_plug)
+DEVICE(h_vbd_unplug, vm_op_vbd_unplug)
+DEVICE(h_vbd_eject, vm_op_vbd_eject)
+DEVICE(h_vif_plug, vm_op_vif_plug)
+DEVICE(h_vif_unplug, vm_op_vif_unplug)
+
+static int h_vbd_insert(struct xapi_call *c, json_t **result, struct err *e)
+{
+	return void_result(vm_op_vbd_insert(c->srv, arg_str(c, 0), arg_str(c, 1), e), result);
+}
+
 const struct handler_row vm_handlers[] = {
 	{"VM.create", h_create, true},
 	{"VM.destroy", h_destroy, true},
@@ -150,5 +167,13 @@ const struct handler_row vm_handlers[] = {
 	{"VM.snapshot", h_snapshot, true},
 	{"VM.revert", h_revert, true},
 	{"VM.provision", h_provision, true},
+	{"VBD.plug", h_vbd_plug, true},
+	{"VBD.unplug", h_vbd_unplug, true},
+	{"VBD.unplug_force", h_vbd_unplug, true},
+	{"VBD.insert", h_vbd_insert, true},
+	{"VBD.eject", h_vbd_eject, true},
+	{"VIF.plug", h_vif_plug, true},
+	{"VIF.unplug", h_vif_unplug, true},
+	{"VIF.unplug_force", h_vif_unplug, true},
 	{NULL, NULL, false},
 };

@@ -90,8 +90,17 @@ async function withSetup(opts, fn) {
     throw e;
   } finally {
     if (b) await b.context.close().catch(() => {});
+    await stopVMs(srv).catch(() => {});
     await srv.stop();
   }
+}
+
+/** QEMU outlives ovcpd by design: stop every VM a test left running before its daemon goes. */
+async function stopVMs(srv) {
+  const s = await srv.client.login('root', srv.password);
+  const recs = await srv.client.call('VM.get_all_records', s);
+  for (const [ref, rec] of Object.entries(recs))
+    if (!rec.is_a_template && rec.power_state !== 'Halted') await srv.client.raw('VM.hard_shutdown', s, ref);
 }
 
 async function createVM(rpc, s, name, extra) {
@@ -109,8 +118,17 @@ async function needRunningVMs(rpc, s) {
     skip(`no test guest in ${GUEST_DIR} (run guest/build-test-guest)`);
 }
 
+// PV_kernel is confined to ovcpd's kernel directory: the VM tests run ovcpd with --kernel-dir GUEST_DIR.
+const GUEST = { extraArgs: ['--kernel-dir', GUEST_DIR] };
+
 async function guestVM(rpc, s, name) {
-  return createVM(rpc, s, name, { PV_kernel: join(GUEST_DIR, 'vmlinuz'), PV_ramdisk: join(GUEST_DIR, 'initrd.img'), PV_args: 'console=ttyS0' });
+  return createVM(rpc, s, name, { PV_kernel: 'vmlinuz', PV_ramdisk: 'initrd.img', PV_args: 'console=ttyS0 panic=-1' });
+}
+
+async function startVM(rpc, s, vm, paused = false) {
+  const task = await rpc.call('Async.VM.start', s, vm, paused, false);
+  const st = await waitTask(rpc, s, task);
+  if (st !== 'success') throw new Error(`VM.start: ${st} ${JSON.stringify(await rpc.call('task.get_error_info', s, task))}`);
 }
 
 async function openVmPage(page, rpc, s, vm, tab = '') {
@@ -364,7 +382,7 @@ const tests = [
   }) },
 
   // ---- these need VMs that really run (VM driver + test guest) ----
-  { name: 'running VM: Start from the UI reaches Running', fn: () => withSetup({}, async ({ page, srv, rpc, admin }) => {
+  { name: 'running VM: Start from the UI reaches Running', fn: () => withSetup(GUEST, async ({ page, srv, rpc, admin }) => {
     await needRunningVMs(rpc, admin);
     const vm = await guestVM(rpc, admin, 'run-start');
     await login(page, srv.base, 'root', srv.password);
@@ -378,23 +396,25 @@ const tests = [
     await page.locator('[data-testid=power-state]', { hasText: 'Halted' }).first().waitFor({ timeout: 60000 });
   }) },
 
-  { name: 'running VM: the serial console shows the guest\'s ready marker', fn: () => withSetup({}, async ({ page, srv, rpc, admin }) => {
+  { name: 'running VM: the serial console shows the guest\'s ready marker', fn: () => withSetup(GUEST, async ({ page, srv, rpc, admin }) => {
     await needRunningVMs(rpc, admin);
     const vm = await guestVM(rpc, admin, 'run-serial');
-    await waitTask(rpc, admin, await rpc.call('Async.VM.start', admin, vm, false, false));
+    // Started paused: the console is attached before the guest prints anything, so the whole boot shows.
+    await startVM(rpc, admin, vm, true);
     await login(page, srv.base, 'root', srv.password);
     await openVmPage(page, rpc, admin, vm, 'Console');
     await page.getByRole('radio', { name: 'Serial' }).click();
     await page.locator('[data-testid=console-status][data-state=connected]').waitFor({ timeout: 20000 });
-    await page.locator('.xterm-rows', { hasText: 'OVCP-GUEST-READY' }).waitFor({ timeout: 120000 });
+    await rpc.call('VM.unpause', admin, vm);
+    await page.locator('.xterm-rows', { hasText: 'OVCP-GUEST-READY' }).waitFor({ timeout: 300000 });
     await shot(page, 'console-serial');
     await rpc.call('VM.hard_shutdown', admin, vm);
   }) },
 
-  { name: 'running VM: the VNC console shows a framebuffer and takes Ctrl-Alt-Del', fn: () => withSetup({}, async ({ page, srv, rpc, admin }) => {
+  { name: 'running VM: the VNC console shows a framebuffer and takes Ctrl-Alt-Del', fn: () => withSetup(GUEST, async ({ page, srv, rpc, admin }) => {
     await needRunningVMs(rpc, admin);
     const vm = await guestVM(rpc, admin, 'run-vnc');
-    await waitTask(rpc, admin, await rpc.call('Async.VM.start', admin, vm, false, false));
+    await startVM(rpc, admin, vm);
     await login(page, srv.base, 'root', srv.password);
     await openVmPage(page, rpc, admin, vm, 'Console');
     await page.locator('[data-testid=console-status][data-state=connected]').waitFor({ timeout: 20000 });
@@ -405,7 +425,7 @@ const tests = [
     await rpc.call('VM.hard_shutdown', admin, vm);
   }) },
 
-  { name: 'running VM: snapshot and revert from the UI', fn: () => withSetup({}, async ({ page, srv, rpc, admin }) => {
+  { name: 'running VM: snapshot and revert from the UI', fn: () => withSetup(GUEST, async ({ page, srv, rpc, admin }) => {
     await needRunningVMs(rpc, admin);
     const vm = await guestVM(rpc, admin, 'run-snap');
     await login(page, srv.base, 'root', srv.password);

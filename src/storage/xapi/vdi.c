@@ -3,10 +3,13 @@
  * xapi/storage_api.h and the VDI messages of handlers_storage.c.
  *
  * A VDI's image is <SR directory>/<location>; OVCP names the images it
- * makes <uuid>.qcow2. Every operation makes its file first and its record
+ * makes <uuid>.qcow2, except suspend images (type "suspend"): <uuid>.raw,
+ * since QEMU writes its migration stream into them as plain bytes.
+ * Every operation makes its file first and its record
  * after, and removes the file again when the record cannot be written, so
  * no record is left without its file nor a file of ours without a record.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,7 +171,8 @@ static int vdi_make(struct xapi_server *srv, const char *sr_ref, json_t *fields,
 		return -1;
 	}
 	uuid_generate_str(uuid);
-	snprintf(name, sizeof(name), "%s.qcow2", uuid);
+	bool raw = strcmp(str_field(fields, "type"), "suspend") == 0;
+	snprintf(name, sizeof(name), "%s.%s", uuid, raw ? "raw" : "qcow2");
 	storage_lock(srv);
 	int rc = vdi_file_create(dir, name, size, &info, e);
 	if (rc == 0 && storage_vdi_add_record(srv, sr_ref, dir, uuid, name, info.virtual_size, fields, new_ref, e) < 0) {

@@ -4,6 +4,7 @@ what the guest itself shows (serial console, its disk) checked each time;
 ovcpd killed under a running VM and restarted; a QEMU dying while ovcpd is
 down."""
 import os
+import pwd
 import signal
 import subprocess
 import time
@@ -11,7 +12,7 @@ import time
 os.environ["OVCP_ACCEL"] = "tcg"  # no 3 s accelerator probe: this host runs guests under TCG
 
 from ovcptest import Daemon, Skip, Tap, eq, expect_error, ok, wait_until  # noqa: E402
-from vmtest import MARKER, Host, Serial, guest_dir  # noqa: E402
+from vmtest import BOOT_TIMEOUT, MARKER, Host, Serial, guest_dir  # noqa: E402
 
 t = Tap()
 D = Daemon()
@@ -64,7 +65,7 @@ def _():
     t2 = s().call("Async.VM.start", S["vm2"], False, False)
     for task in (t1, t2):
         st = wait_until(lambda: s().call("task.get_status", task) != "pending" and s().call("task.get_status", task),
-                        60)
+                        BOOT_TIMEOUT)
         eq(st, "success", "start task %s: %r" % (task, s().call("task.get_error_info", task)))
     for vm in (S["vm"], S["vm2"]):
         eq(h().power(vm), "Running", "power_state")
@@ -95,6 +96,22 @@ def _():
     ok(qemu_alive(h().qemu_pid(vm)), "QEMU runs")
 
 
+@t.test("QEMU runs as the user ovcp-qemu when it exists (else root); the host record says which")
+def _():
+    vm = S["vm"]
+    try:
+        pwd.getpwnam("ovcp-qemu")
+        want = "ovcp-qemu"
+    except KeyError:
+        want = "root"
+    eq(h().qemu_user(vm), want, "the QEMU process's user")
+    eq(s().call("host.get_other_config", h().host).get("ovcp-qemu-user"), want, "host.other_config:ovcp-qemu-user")
+    if want != "root":
+        disk = os.path.join(h().sr_dir(s().call("SR.get_record", h().sr)), "disk-vm1.qcow2")
+        eq(pwd.getpwuid(os.stat(disk).st_uid).pw_name, want, "the running VM's image belongs to it")
+        eq(pwd.getpwuid(os.stat(h().vm_dir(vm)).st_uid).pw_name, want, "and its runtime directory")
+
+
 @t.test("the guest agent fills VM_guest_metrics: OS (uname), PV_drivers_detected")
 def _():
     vm = S["vm"]
@@ -105,8 +122,8 @@ def _():
             return None
         rec = s().call("VM_guest_metrics.get_record", ref)
         return rec if rec["PV_drivers_detected"] else None
-    rec = wait_until(gm, 20, 0.5)
-    ok(rec, "no guest metrics within 20 s")
+    rec = wait_until(gm, 120, 0.5)
+    ok(rec, "no guest metrics within 120 s")
     eq(rec["os_version"].get("uname"), h().env.get("GUEST_KERNEL_VERSION"), "uname from guest-get-osinfo")
     ok(rec["last_updated"] > "2000", "last_updated")
 
@@ -150,29 +167,64 @@ def _():
     sh.close()
 
 
+def suspend_resume(vm, sr):
+    """Suspend vm, check its suspend VDI (raw, on sr, holding the state), resume; the VDI's path."""
+    s().call("VM.suspend", vm)
+    eq(h().power(vm), "Suspended", "power_state")
+    svdi = s().call("VM.get_suspend_VDI", vm)
+    ok(svdi != "OpaqueRef:NULL", "suspend_VDI set")
+    rec = s().call("VDI.get_record", svdi)
+    eq(rec["type"], "suspend", "suspend VDI type")
+    eq(rec["SR"], sr, "suspend VDI's SR")
+    ok(rec["location"].endswith(".raw"), "a raw image: %r" % rec["location"])
+    path = os.path.join(h().sr_dir(s().call("SR.get_record", sr)), rec["location"])
+    ok(os.path.getsize(path) > 0, "state written into %s" % path)
+    with open(path, "rb") as f:
+        eq(f.read(4), b"QEVM", "the image holds QEMU's migration stream")
+    eq(s().call("VM.get_resident_on", vm), "OpaqueRef:NULL", "not resident while suspended")
+    ok(not os.path.exists(h().vm_dir(vm)), "runtime dir removed")
+    s().call("VM.resume", vm, False, False)
+    eq(h().power(vm), "Running", "power_state after resume")
+    eq(s().call("VM.get_suspend_VDI", vm), "OpaqueRef:NULL", "suspend_VDI cleared")
+    ok(svdi not in s().call("VDI.get_all"), "suspend VDI destroyed")
+    ok(not os.path.exists(path), "its image removed")
+
+
 @t.test("suspend saves the guest to a suspend VDI; resume continues it (uptime goes on, no new boot)")
 def _():
     vm = S["vm"]
     sh = Serial(h(), vm)
     up1 = float(sh.run("cat /proc/uptime").split()[0])
     sh.close()
-    s().call("VM.suspend", vm)
-    eq(h().power(vm), "Suspended", "power_state")
-    svdi = s().call("VM.get_suspend_VDI", vm)
-    if svdi == "OpaqueRef:NULL":  # the SR cannot hold a raw image yet: ovcpd keeps the state itself
-        t.diag("suspend_VDI is NULL: the storage driver made no raw suspend VDI; state kept in STATE/suspend")
-        ok(os.path.exists(os.path.join(D.state, "suspend", h().uuid(vm) + ".state")), "state file kept")
-    eq(s().call("VM.get_resident_on", vm), "OpaqueRef:NULL", "not resident while suspended")
-    ok(not os.path.exists(h().vm_dir(vm)), "runtime dir removed")
-    s().call("VM.resume", vm, False, False)
-    eq(h().power(vm), "Running", "power_state after resume")
-    eq(s().call("VM.get_suspend_VDI", vm), "OpaqueRef:NULL", "suspend_VDI cleared")
-    ok(svdi == "OpaqueRef:NULL" or svdi not in s().call("VDI.get_all"), "suspend VDI destroyed")
+    suspend_resume(vm, h().sr)
     sh = Serial(h(), vm)
     up2 = float(sh.run("cat /proc/uptime").split()[0])
     sh.close()
     ok(up2 >= up1, "uptime went on: %s then %s" % (up1, up2))
     ok(MARKER not in h().serial_log(vm), "the resumed guest did not boot again")
+
+
+@t.test("the suspend VDI goes to the VM's suspend_SR, else the pool's suspend_image_SR")
+def _():
+    vm = S["vm"]
+    pool = s().call("pool.get_all")[0]
+    srs = []
+    for label in ("suspend-sr-vm", "suspend-sr-pool"):
+        path = os.path.join(D.state, label)
+        srs.append(s().call("SR.create", h().host, {"path": path}, 0, label, "", "file", "user", False, {}))
+    try:
+        s().call("pool.set_suspend_image_SR", pool, srs[1])
+        suspend_resume(vm, srs[1])
+        s().call("VM.set_suspend_SR", vm, srs[0])
+        suspend_resume(vm, srs[0])
+    finally:
+        s().call("VM.set_suspend_SR", vm, "OpaqueRef:NULL")
+        s().call("pool.set_suspend_image_SR", pool, "OpaqueRef:NULL")
+        for sr in srs:
+            s().call("SR.destroy", sr)
+    sh = Serial(h(), vm)
+    eq(sh.run("echo after-two-resumes"), "after-two-resumes", "the guest answers")
+    sh.close()
 
 
 @t.test("snapshot of the running VM, change the file, revert: the snapshot's content is back")
@@ -223,6 +275,8 @@ def _():
     ok(wait_until(lambda: not qemu_alive(pid), 5), "QEMU exited")
     ok(not os.path.exists(h().vm_dir(vm)), "runtime dir removed")
     ok("start" in rec["allowed_operations"], "start allowed again")
+    disk = os.path.join(h().sr_dir(s().call("SR.get_record", h().sr)), "disk-vm1.qcow2")
+    eq(os.stat(disk).st_uid, 0, "the image is root's again")
 
 
 @t.test("a clone boots on its own disk, independent of the source")
@@ -256,7 +310,7 @@ def _():
     sh.send("poweroff -f\n")
     time.sleep(0.5)
     sh.close()
-    ok(wait_until(lambda: h().power(vm) == "Halted", 30), "Halted after the guest powered off: %s" % h().power(vm))
+    ok(wait_until(lambda: h().power(vm) == "Halted", BOOT_TIMEOUT), "Halted after the guest powered off: %s" % h().power(vm))
     ok(wait_until(lambda: not qemu_alive(pid), 5), "QEMU exited")
     eq(s().call("VM.get_consoles", vm), [], "consoles")
 

@@ -8,7 +8,9 @@ by design.
 """
 import atexit
 import glob
+import itertools
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -17,6 +19,11 @@ import time
 from ovcptest import Skip, ok, wait_until
 
 MARKER = "OVCP-GUEST-READY"
+# Bound on a boot (and a reboot) of the test guest. It takes 5-10 s on an idle
+# machine, but under TCG the vCPU is one host thread: on a loaded 2-core host
+# the kernel's decompression before its first message alone took 19 s, so a
+# boot can take a minute or more. Waits poll a condition; this is only the bound.
+BOOT_TIMEOUT = 300
 
 
 def guest_dir():
@@ -76,6 +83,10 @@ class Host:
         self.host = self.s.call("host.get_all")[0]
         pool = self.s.call("pool.get_all")[0]
         self.sr = self.s.call("pool.get_default_SR", pool)
+        # QEMU runs as the user ovcp-qemu when it can cross every directory
+        # above its files: open the test's own directories for search (only)
+        for d in (daemon.tmp, daemon.state, self.sr_dir(self.s.call("SR.get_record", self.sr))):
+            os.chmod(d, 0o711)
 
     def import_disk(self, name):
         """The guest's disk as a new VDI of the local SR (copied into the SR directory, then SR.scan)."""
@@ -106,7 +117,7 @@ class Host:
             "PV_kernel": "vmlinuz", "PV_ramdisk": "initrd.img",
             "PV_args": self.env.get("GUEST_APPEND", "console=ttyS0 panic=-1 quiet"),
             "PV_bootloader_args": "", "PV_legacy_args": "", "HVM_boot_policy": "", "HVM_boot_params": {},
-            "platform": {"vga": "none"}, "PCI_bus": "", "other_config": {"ovcp-shutdown-timeout": "30"},
+            "platform": {"vga": "none"}, "PCI_bus": "", "other_config": {"ovcp-shutdown-timeout": "120"},
             "recommendations": "",
         }
         rec.update(over)
@@ -131,7 +142,7 @@ class Host:
         except OSError:
             return ""
 
-    def wait_ready(self, vm, count=1, timeout=60):
+    def wait_ready(self, vm, count=1, timeout=BOOT_TIMEOUT):
         got = wait_until(lambda: self.serial_log(vm).count(MARKER) >= count, timeout, 0.1)
         ok(got, "%s: %d x %s not in the serial log within %d s; log tail: %r" %
            (vm, count, MARKER, timeout, self.serial_log(vm)[-600:]))
@@ -140,19 +151,34 @@ class Host:
         with open(os.path.join(self.vm_dir(vm), "qemu.pid")) as f:
             return int(f.read().strip())
 
+    def qemu_user(self, vm):
+        """The user name the VM's QEMU process runs as (its real uid)."""
+        with open("/proc/%d/status" % self.qemu_pid(vm)) as f:
+            uid = int(next(line for line in f if line.startswith("Uid:")).split()[1])
+        return pwd.getpwuid(uid).pw_name
+
     def power(self, vm):
         return self.s.call("VM.get_power_state", vm)
 
 
 class Serial:
-    """The guest's ttyS0 through its unix socket: run a shell command, get its output."""
+    """The guest's ttyS0 through its unix socket: run a shell command, get its output.
 
-    def __init__(self, host, vm):
+    A new connection first waits until the shell answers: busybox's ash, when
+    it starts (after a boot) or prints a prompt, can swallow the start of a
+    line typed too early, so a command is only trusted after a probe came back
+    whole. Markers are unique within the process, so a late answer to an old
+    command never passes for the answer to a new one."""
+
+    _seq = itertools.count(1)
+
+    def __init__(self, host, vm, sync=True, timeout=BOOT_TIMEOUT):
         self.path = os.path.join(host.vm_dir(vm), "serial.sock")
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.connect(self.path)
         self.sock.settimeout(0.2)
-        self.n = 0
+        if sync:
+            self.sync(timeout)
 
     def close(self):
         self.sock.close()
@@ -160,10 +186,23 @@ class Serial:
     def send(self, text):
         self.sock.sendall(text.encode())
 
-    def run(self, command, timeout=30):
+    def sync(self, timeout=BOOT_TIMEOUT):
+        """Wait until the shell runs a probe and answers it whole."""
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            n = next(Serial._seq)
+            try:
+                if self.run("echo sync%d" % n, timeout=5) == "sync%d" % n:
+                    return
+            except AssertionError as e:
+                last = e
+        raise AssertionError("the shell on the serial console did not answer within %d s: %s" % (timeout, last))
+
+    def run(self, command, timeout=120):
         """Output of command (between two markers the shell prints)."""
-        self.n += 1
-        begin, end = "B%dX%d" % (self.n, os.getpid()), "E%dX%d" % (self.n, os.getpid())
+        n = next(Serial._seq)
+        begin, end = "B%dX%d" % (n, os.getpid()), "E%dX%d" % (n, os.getpid())
         # the markers are split in the typed line, so only the shell's output holds them whole
         line = 'echo "%s""%s"; %s; echo "%s""%s"\n' % (begin[:2], begin[2:], command, end[:2], end[2:])
         self.send(line)
@@ -181,6 +220,8 @@ class Serial:
             if "\n" + end in text or text.startswith(end):
                 i = text.rfind(begin + "\n")
                 j = text.rfind(end)
-                return text[i + len(begin) + 1:j].strip("\n") if i >= 0 else text[:j]
+                if i < 0:
+                    raise AssertionError("the shell lost the start of %r: %r" % (command, text[-400:]))
+                return text[i + len(begin) + 1:j].strip("\n")
         raise AssertionError("no answer to %r on the serial console within %d s: %r" %
                              (command, timeout, buf[-400:]))

@@ -10,6 +10,9 @@ import { LitElement, html, css, nothing, unsafeCSS } from 'lit';
 import { base } from '../styles.js';
 import xtermCss from '@xterm/xterm/css/xterm.css?inline';
 
+/** A running or paused VM has a QEMU, hence consoles (a paused guest shows its last screen, and its boot once unpaused). */
+const hasQemu = (vm) => vm.power_state === 'Running' || vm.power_state === 'Paused';
+
 /** The WebSocket URL for a console record. */
 export function consoleSocketUrl(consoleRec, sessionRef) {
   const u = new URL(consoleRec.location, window.location.href);
@@ -104,14 +107,16 @@ export class VmConsole extends LitElement {
       rfb.scaleViewport = true;
       rfb.resizeSession = false;
       rfb.focusOnClick = true;
-      rfb.addEventListener('connect', () => { this.status = 'connected'; rfb.focus(); });
+      // Events of a connection torn down (switching to serial, leaving the tab) arrive later: ignore them.
+      rfb.addEventListener('connect', () => { if (this.rfb !== rfb) return; this.status = 'connected'; rfb.focus(); });
       rfb.addEventListener('disconnect', (e) => {
+        if (this.rfb !== rfb) return;
         this.status = 'disconnected';
         this.detail = e.detail.clean ? 'The console connection was closed.' : 'The console connection failed or was lost (the server may not offer consoles yet).';
         this.connectedTo = '';
         this.rfb = null;
       });
-      rfb.addEventListener('securityfailure', (e) => { this.detail = `The console refused the connection: ${e.detail.reason || e.detail.status}.`; });
+      rfb.addEventListener('securityfailure', (e) => { if (this.rfb === rfb) this.detail = `The console refused the connection: ${e.detail.reason || e.detail.status}.`; });
       this.rfb = rfb;
     } catch (e) {
       this.status = 'disconnected';
@@ -136,9 +141,10 @@ export class VmConsole extends LitElement {
     const ws = new WebSocket(consoleSocketUrl(rec, this.ctx.session.ref), ['binary']);
     ws.binaryType = 'arraybuffer';
     const enc = new TextEncoder();
-    ws.onopen = () => { this.status = 'connected'; term.focus(); };
+    ws.onopen = () => { if (this.ws !== ws) return; this.status = 'connected'; term.focus(); };
     ws.onmessage = (e) => term.write(typeof e.data === 'string' ? e.data : new Uint8Array(e.data));
     ws.onclose = (e) => {
+      if (this.ws !== ws) return;
       this.status = 'disconnected';
       this.detail = e.code === 1000 ? 'The console connection was closed.' : `The console connection failed or was lost (code ${e.code}${e.reason ? ': ' + e.reason : ''}).`;
       this.connectedTo = '';
@@ -171,7 +177,7 @@ export class VmConsole extends LitElement {
 
   updated() {
     const vm = this.vm;
-    if (!vm || vm.power_state !== 'Running') {
+    if (!vm || !hasQemu(vm)) {
       if (this.connectedTo) this.teardown();
       return;
     }
@@ -191,7 +197,7 @@ export class VmConsole extends LitElement {
     if (!this.ctx.can('vm.console')) return html`<div class="alert info">Your role does not include the VM console.</div>`;
     const cons = this.consoles();
     const rec = this.mode === 'vnc' ? cons.rfb : cons.vt100;
-    const running = vm.power_state === 'Running';
+    const running = hasQemu(vm);
     const statusText = { idle: '', connecting: 'Connecting…', connected: 'Connected', disconnected: 'Disconnected' }[this.status];
     return html`
       <div class="toolbar">
@@ -204,7 +210,7 @@ export class VmConsole extends LitElement {
         ${this.status === 'disconnected' ? html`<button @click=${() => this.reconnect()}>Reconnect</button>` : nothing}
         <span class="status" data-testid="console-status" data-state=${this.status}>${statusText}</span>
       </div>
-      ${!running ? html`<div class="alert info" data-testid="console-message">The console is available while the VM is running. It is ${String(vm.power_state).toLowerCase()} now.</div>`
+      ${!running ? html`<div class="alert info" data-testid="console-message">The console is available while the VM is running (or paused). It is ${String(vm.power_state).toLowerCase()} now.</div>`
         : !rec ? html`<div class="alert info" data-testid="console-message">This VM has no ${this.mode === 'vnc' ? 'graphical (rfb)' : 'serial (vt100)'} console record.</div>`
         : html`${this.detail ? html`<div class="alert warn" role="status" style="margin-bottom:var(--s3)">${this.detail}</div>` : nothing}
           <div class="screen ${this.mode === 'serial' ? 'term' : ''}" data-testid="console-screen"></div>
