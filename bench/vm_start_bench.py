@@ -9,14 +9,16 @@ its ready marker on the serial console:
   bare      the argv ovcpd built for that VM (read from /proc/PID/cmdline of
             the first ovcpd run), spawned by hand with its own runtime dir
   libvirt   `virsh start` of an equivalent TCG domain with a kernel boot,
-            when libvirtd and virsh are installed (libvirtd is started by hand
-            on a scratch socket; skipped with the reason otherwise)
+            when libvirtd and virsh are installed (Debian: libvirt-daemon-system;
+            libvirtd and virtlogd are started by hand, as there is no systemd
+            socket activation; skipped with the reason otherwise)
 Medians of the same run, interleaved; ovcpd's overhead is median(ovcpd) -
 median(bare). Then 5 VMs are started and ovcpd's RSS growth per running VM
 is printed. Targets: overhead <= 20 ms, <= 256 KiB RSS per VM.
 """
 import argparse
 import os
+import pwd
 import shutil
 import signal
 import statistics
@@ -115,6 +117,13 @@ class Libvirt:
                 self.reason = "%s not installed (Debian: libvirt-daemon-system, libvirt-clients)" % tool
                 return
         self.tmp = tmp
+        # libvirtd hands each QEMU's stdio to virtlogd, which systemd socket
+        # activation would start: start it by hand as well
+        self.logd = None
+        logd = "/usr/sbin/virtlogd" if os.path.exists("/usr/sbin/virtlogd") else shutil.which("virtlogd")
+        if logd:
+            self.logd = subprocess.Popen([logd], stdout=subprocess.DEVNULL,
+                                         stderr=open(os.path.join(tmp, "virtlogd.log"), "w"))
         self.proc = subprocess.Popen(["/usr/sbin/libvirtd" if os.path.exists("/usr/sbin/libvirtd") else "libvirtd"],
                                      stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "libvirtd.log"), "w"))
         self.uri = "qemu:///system"
@@ -133,7 +142,7 @@ class Libvirt:
         xml = LIBVIRT_XML.format(name="ovcp-bench", kernel=os.path.join(host.gdir, "vmlinuz"),
                                  initrd=os.path.join(host.gdir, "initrd.img"),
                                  append=host.env.get("GUEST_APPEND", "console=ttyS0"), disk=disk, serial=self.serial,
-                                 vnc=os.path.join(tmp, "libvirt-vnc.sock"))
+                                 vnc=os.path.join(self.qemu_dir(tmp), "vnc.sock"))
         path = os.path.join(tmp, "dom.xml")
         with open(path, "w") as f:
             f.write(xml)
@@ -141,6 +150,18 @@ class Libvirt:
         if r.returncode != 0:
             self.reason = "virsh define failed: %s" % r.stderr.strip()[-300:]
             self.stop()
+
+    @staticmethod
+    def qemu_dir(tmp):
+        """A directory libvirt's QEMU (user libvirt-qemu, when it exists) may create sockets in."""
+        d = os.path.join(tmp, "libvirt-qemu")
+        os.makedirs(d, exist_ok=True)
+        try:
+            pw = pwd.getpwnam("libvirt-qemu")
+            os.chown(d, pw.pw_uid, pw.pw_gid)
+        except KeyError:
+            pass
+        return d
 
     def run(self):
         if os.path.exists(self.serial):
@@ -163,6 +184,12 @@ class Libvirt:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        if self.logd is not None:
+            self.logd.send_signal(signal.SIGTERM)
+            try:
+                self.logd.wait(10)
+            except subprocess.TimeoutExpired:
+                self.logd.kill()
 
 
 def main():
@@ -177,6 +204,7 @@ def main():
         print("SKIP: %s" % e)
         return 0
     tmp = tempfile.mkdtemp(prefix="ovcp-bench-")
+    os.chmod(tmp, 0o711)  # libvirt's QEMU runs as libvirt-qemu: it must reach its disk and serial log here
     vm = host.make_vm("bench")
     lv = Libvirt(host, tmp)
     if lv.reason:

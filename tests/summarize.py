@@ -59,7 +59,7 @@ def main():
                     else:
                         failed += 1
                         failures.append(f"{label}: {r['name']}: {desc}")
-                if result not in ("OK", "TAP", "EXPECTEDFAIL") and not any(k == "fail" for k, _ in points):
+                if result not in ("OK", "TAP", "EXPECTEDFAIL", "SKIP") and not any(k == "fail" for k, _ in points):
                     failed += 1
                     failures.append(f"{label}: {r['name']}: {result} after its last test point")
             elif result == "OK":

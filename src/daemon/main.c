@@ -349,6 +349,7 @@ static int run(const struct options *o, const struct listen_spec *specs, size_t 
 fail_server:
 	metrics_stop(&xs);
 	vm_manager_stop(&xs); /* after the metrics sampler, which queries QEMU through it */
+	storage_shutdown(&xs);
 	xapi_server_fini(&xs);
 fail:
 	if (err_isset(&e)) {

@@ -392,6 +392,9 @@ int vm_manager_start(struct xapi_server *srv, const struct vm_manager_options *o
 	return 0;
 }
 
+/* The stopped manager, kept reachable for the detached monitor threads (see vm_manager_stop). */
+static struct vm_manager *retired_manager __attribute__((used));
+
 void vm_manager_stop(struct xapi_server *srv)
 {
 	struct vm_manager *m = srv->vms;
@@ -402,7 +405,12 @@ void vm_manager_stop(struct xapi_server *srv)
 	pthread_join(m->accel_thread, NULL);
 	if (m->guest_thread_started)
 		pthread_join(m->guest_thread, NULL);
-	/* Monitor threads are detached and end with ovcpd; QEMU processes live on. */
+	/*
+	 * Monitor threads are detached and end with ovcpd (QEMU processes live
+	 * on): they may use the manager until the process exits, so it is kept,
+	 * reachable, rather than freed under them.
+	 */
+	retired_manager = m;
 	srv->vms = NULL;
 }
 

@@ -22,6 +22,8 @@
 
 /* Make the local SR (STATE/sr/local) if there is none, set the pool's default SRs, clean leftovers. */
 int storage_startup(struct xapi_server *srv, struct err *e);
+/* Free the storage driver's state at exit (after the VM driver stopped). */
+void storage_shutdown(struct xapi_server *srv);
 
 /*
  * The absolute path of the VDI's image and its format ("qcow2" or "raw"):

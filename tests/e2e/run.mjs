@@ -445,6 +445,97 @@ const tests = [
     }
     await shot(page, 'vm-snapshots');
   }) },
+
+  { name: 'configuration tab: classes and a JSON parameter set in the UI land in VM.other_config', fn: () => withSetup({}, async ({ page, srv, rpc, admin }) => {
+    await rpc.call('subject.create_local_user', admin, 'vmadm', 'vmadm-pw', ['vm-admin']);
+    const vm = await createVM(rpc, admin, 'cm-web');
+    await login(page, srv.base, 'vmadm', 'vmadm-pw');
+    await openVmPage(page, rpc, admin, vm, 'Configuration');
+    for (const cls of ['webserver', 'dbserver']) {
+      await page.locator('input[name=class]').fill(cls);
+      await page.getByRole('button', { name: 'Add class', exact: true }).click();
+      await page.locator('[data-testid=cm-class]', { hasText: cls }).waitFor({ timeout: 5000 });
+    }
+    assert.equal((await rpc.call('VM.get_other_config', admin, vm))['ovcp-cm-classes'], 'webserver,dbserver');
+    // A value that is not JSON is refused before anything is written.
+    await page.getByRole('button', { name: 'Add parameter…' }).click();
+    await page.locator('select[name=param-class]').selectOption('webserver');
+    await page.locator('input[name=param-name]').fill('port');
+    await page.locator('textarea[name=param-value]').fill('eighty');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('dialog').getByRole('alert', { hasText: 'not valid JSON' }).waitFor();
+    assert.equal((await rpc.call('VM.get_other_config', admin, vm))['ovcp-cm-param:webserver::port'], undefined);
+    await page.locator('textarea[name=param-value]').fill('8080');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await page.locator('[data-testid=cm-param-row]', { hasText: '8080' }).waitFor({ timeout: 5000 });
+    await page.locator('input[name=environment]').fill('staging');
+    await page.getByRole('button', { name: 'Save environment' }).click();
+    const end = Date.now() + 5000;
+    let oc;
+    while ((oc = await rpc.call('VM.get_other_config', admin, vm))['ovcp-cm-environment'] !== 'staging') {
+      if (Date.now() > end) throw new Error(`environment not saved: ${JSON.stringify(oc)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(oc['ovcp-cm-param:webserver::port'], '8080');
+    assert.equal(JSON.parse(oc['ovcp-cm-param:webserver::port']), 8080);
+    await shot(page, 'vm-configuration');
+    // A change made through the API shows live; removing a class in the UI removes it and its parameters.
+    await rpc.call('VM.remove_from_other_config', admin, vm, 'ovcp-cm-classes');
+    await rpc.call('VM.add_to_other_config', admin, vm, 'ovcp-cm-classes', 'webserver,dbserver,mailserver');
+    await page.locator('[data-testid=cm-class]', { hasText: 'mailserver' }).waitFor({ timeout: 5000 });
+    await page.getByRole('button', { name: 'Remove class webserver' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    oc = await rpc.call('VM.get_other_config', admin, vm);
+    assert.equal(oc['ovcp-cm-classes'], 'dbserver,mailserver');
+    assert.equal(oc['ovcp-cm-param:webserver::port'], undefined);
+  }) },
+
+  { name: 'configuration tab: a read-only user sees the roles but cannot edit them', fn: () => withSetup({}, async ({ page, srv, rpc, admin }) => {
+    await rpc.call('subject.create_local_user', admin, 'ro', 'ro-pw', ['read-only']);
+    const vm = await createVM(rpc, admin, 'cm-ro');
+    await rpc.call('VM.add_to_other_config', admin, vm, 'ovcp-cm-classes', 'webserver');
+    await rpc.call('VM.add_to_other_config', admin, vm, 'ovcp-cm-param:webserver::port', '80');
+    await login(page, srv.base, 'ro', 'ro-pw');
+    await openVmPage(page, rpc, admin, vm, 'Configuration');
+    await page.locator('[data-testid=cm-read-only]').waitFor();
+    assert.equal((await page.locator('[data-testid=cm-class]').textContent()).trim(), 'webserver');
+    await page.locator('[data-testid=cm-param-row]', { hasText: '80' }).waitFor();
+    for (const label of ['Add class', 'Add parameter…', 'Remove class webserver', 'Edit…', 'Remove', 'Save environment', 'Save certname'])
+      assert.equal(await page.getByRole('button', { name: label, exact: true }).count(), 0, `${label} offered to read-only`);
+    assert.equal(await page.locator('[role=tabpanel] input, [role=tabpanel] textarea').count(), 0, 'an editable field shown to read-only');
+    await shot(page, 'vm-configuration-read-only');
+    const ro = await rpc.login('ro', 'ro-pw');
+    const r = await rpc.raw('VM.add_to_other_config', ro, vm, 'ovcp-cm-classes', 'hacked');
+    assert.equal(r.error?.message, 'RBAC_PERMISSION_DENIED', JSON.stringify(r));
+  }) },
+
+  { name: 'pool page: the configuration reports link follows pool.other_config and an admin can clear it', fn: () => withSetup({}, async ({ page, srv, rpc, admin }) => {
+    await login(page, srv.base, 'root', srv.password);
+    await page.locator('[data-testid=cm-dashboard]').waitFor();
+    assert.equal(await page.locator('[data-testid=cm-dashboard-link]').count(), 0);
+    const pool = (await rpc.call('pool.get_all', admin))[0];
+    await rpc.call('pool.add_to_other_config', admin, pool, 'ovcp-cm-dashboard', 'http://127.0.0.1:8141/');
+    const link = page.locator('[data-testid=cm-dashboard-link]');
+    await link.waitFor({ timeout: 5000 });
+    assert.equal(await link.getAttribute('href'), 'http://127.0.0.1:8141/');
+    await page.locator('[data-testid=cm-dashboard]').getByRole('heading', { name: 'Configuration reports' }).waitFor();
+    await page.locator('[data-testid=cm-dashboard]').scrollIntoViewIfNeeded();
+    await shot(page, 'pool-dashboard-link');
+    await page.getByRole('button', { name: 'Clear link' }).click();
+    await link.waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal((await rpc.call('pool.get_other_config', admin, pool))['ovcp-cm-dashboard'], undefined);
+    // Set again from the UI; a non-http address is refused in words.
+    await page.getByRole('button', { name: 'Set link…' }).click();
+    await page.locator('input[name=dashboard]').fill('javascript:alert(1)');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('dialog').getByRole('alert', { hasText: 'http://' }).waitFor();
+    await page.locator('input[name=dashboard]').fill('https://cm.example.org/reports');
+    await page.locator('input[name=dashboard]').press('Enter');
+    await link.waitFor({ timeout: 5000 });
+    assert.equal((await rpc.call('pool.get_other_config', admin, pool))['ovcp-cm-dashboard'], 'https://cm.example.org/reports');
+  }) },
 ];
 
 const counts = await runAll(tests, { filter: process.argv[2] });

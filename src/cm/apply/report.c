@@ -69,13 +69,13 @@ json_t *cm_report_new(const json_t *catalog, bool noop)
 	json_t *env = json_object_get(catalog, "environment");
 	json_t *cuuid = json_object_get(catalog, "catalog_uuid");
 
-	return json_pack("{s:o s:o s:O s:o s:i s:s s:s s:b s:b s:b s:O s:[] s:{} s:{} s:b s:O s:s}",
+	return json_pack("{s:o s:o s:O s:o s:i s:s s:s s:b s:b s:b s:o s:[] s:{} s:{} s:b s:O s:s}",
 			 "host", report_hostname(catalog), "time", cm_report_time_now(),
 			 "configuration_version", version ? version : json_null(),
 			 "transaction_uuid", report_uuid(), "report_format", 12,
 			 "puppet_version", CM_PUPPET_VERSION, "status", "failed",
 			 "transaction_completed", false, "noop", noop, "noop_pending", false,
-			 "environment", env ? env : json_string("production"), "logs", "metrics",
+			 "environment", env ? json_incref(env) : json_string("production"), "logs", "metrics",
 			 "resource_statuses", "corrective_change", false, "catalog_uuid",
 			 cuuid ? cuuid : json_null(), "cached_catalog_status", "not_used");
 }

@@ -481,6 +481,15 @@ static void sr_startup_each(struct xapi_server *srv)
 	json_decref(pbds);
 }
 
+void storage_shutdown(struct xapi_server *srv)
+{
+	if (srv->storage == NULL)
+		return;
+	pthread_mutex_destroy(&srv->storage->lock);
+	free(srv->storage);
+	srv->storage = NULL;
+}
+
 int storage_startup(struct xapi_server *srv, struct err *e)
 {
 	char path[PATH_MAX], sr_ref[REF_LEN], real[PATH_MAX];

@@ -15,8 +15,10 @@ const lowest = {
   'vm.nics': 'vm-admin', // VIF create/destroy
   'vm.snapshots': 'vm-admin', // snapshot, revert, destroy snapshot
   'vm.edit': 'vm-admin', // rename, change vCPUs/memory
+  'vm.config': 'vm-admin', // VM.other_config: configuration-management roles (classes, parameters)
   'storage.transfer': 'vm-admin', // import/export raw VDI
   'pool.admin': 'pool-operator', // SR, network, host changes
+  'pool.config': 'pool-operator', // pool.other_config (e.g. the configuration reports link)
 };
 
 function rank(role) {

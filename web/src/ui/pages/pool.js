@@ -1,14 +1,72 @@
 // <ovcp-pool-page>: the pool overview: hosts, VM counts, storage usage,
-// networks and recent tasks.
+// networks, the link to the configuration reports dashboard
+// (pool.other_config "ovcp-cm-dashboard", set/cleared here by pool.config
+// roles; only http(s) URLs become links) and recent tasks.
 import { html, css, nothing } from 'lit';
 import { Page, powerBadge, usageBar } from './common.js';
 import { base } from '../styles.js';
 import { guestVMs, poolName, byName, srUsage } from '../../api/model.js';
-import { fmtBytes } from '../../api/errors.js';
+import { fmtBytes, describeError } from '../../api/errors.js';
+import { CM_DASHBOARD_KEY, dashboardUrl, setKeySteps } from '../../api/cmconfig.js';
 import '../tasks.js';
+import '../dialog.js';
 
 export class PoolPage extends Page {
-  static styles = [base, css`.stat { font-size: 28px; font-weight: 600; } .stats { display: flex; gap: var(--s6); flex-wrap: wrap; }`];
+  static properties = { ...Page.properties, dlg: { state: true }, dlgError: { state: true }, dlgBusy: { state: true } };
+
+  static styles = [base, css`.stat { font-size: 28px; font-weight: 600; } .stats { display: flex; gap: var(--s6); flex-wrap: wrap; }
+    .card > h2 + .row { margin-top: calc(-1 * var(--s1)); }`];
+
+  /** Sets (url) or clears ('') pool.other_config "ovcp-cm-dashboard". */
+  async setDashboard(pool, url) {
+    this.dlgBusy = true;
+    this.dlgError = '';
+    try {
+      for (const [op, key, value] of setKeySteps(pool.other_config, CM_DASHBOARD_KEY, url)) {
+        const args = value === undefined ? [pool.ref, key] : [pool.ref, key, value];
+        await this.ctx.call(url ? 'Set the configuration reports link' : 'Clear the configuration reports link', `pool.${op}`, ...args);
+      }
+      this.dlg = false;
+    } catch (e) {
+      this.dlgError = describeError(e);
+    } finally {
+      this.dlgBusy = false;
+    }
+  }
+
+  submitDashboard(pool) {
+    const text = this.renderRoot.querySelector('input[name=dashboard]').value.trim();
+    if (!dashboardUrl(text)) {
+      this.dlgError = 'Write the dashboard\'s http:// or https:// address, e.g. http://cm.example.org:8141/.';
+      return;
+    }
+    this.setDashboard(pool, text);
+  }
+
+  renderDashboard(pool) {
+    if (!pool) return nothing;
+    const raw = (pool.other_config || {})[CM_DASHBOARD_KEY] || '';
+    const url = dashboardUrl(raw);
+    const can = this.ctx.can('pool.config');
+    if (!raw && !can) return nothing;
+    return html`<section class="card" data-testid="cm-dashboard"><h2>Configuration reports</h2>
+      <div class="row">
+        ${url ? html`<a href=${url} target="_blank" rel="noopener noreferrer" data-testid="cm-dashboard-link">Open the configuration-management dashboard</a>
+          <span class="muted mono">${url}</span>`
+          : raw ? html`<span class="muted">The link set (<span class="mono">${raw}</span>) is not an http(s) address.</span>`
+          : html`<span class="muted">No dashboard link set. Point it at <span class="mono">ovcp-cm master --dashboard-listen</span>.</span>`}
+        <span class="spacer"></span>
+        ${can ? html`<button @click=${() => { this.dlg = true; this.dlgError = ''; }}>${raw ? 'Change link…' : 'Set link…'}</button>
+          ${raw ? html`<button class="danger" ?disabled=${this.dlgBusy} @click=${() => this.setDashboard(pool, '')}>Clear link</button>` : nothing}` : nothing}
+      </div>
+      ${this.dlgError && !this.dlg ? html`<div class="alert error" role="alert" style="margin-top:var(--s3)">${this.dlgError}</div>` : nothing}
+      ${this.dlg ? html`<ovcp-dialog open heading="Configuration reports link" submit-label="Save" .error=${this.dlgError} ?busy=${this.dlgBusy}
+        @cancel=${() => { this.dlg = false; this.dlgError = ''; }} @submit=${() => this.submitDashboard(pool)}>
+        <label class="field"><span>Dashboard address</span><input name="dashboard" type="url" .value=${raw} placeholder="http://cm.example.org:8141/" autocomplete="off" />
+          <div class="hint">The reports dashboard of <span class="mono">ovcp-cm master</span> (its --dashboard-listen address). Kept in pool.other_config "${CM_DASHBOARD_KEY}".</div></label>
+      </ovcp-dialog>` : nothing}
+    </section>`;
+  }
 
   render() {
     const c = this.ctx.cache;
@@ -28,6 +86,7 @@ export class PoolPage extends Page {
           <div><div class="stat">${srs.length}</div><div class="muted">storage repositories</div></div>
           <div><div class="stat">${nets.length}</div><div class="muted">networks</div></div>
         </div></div>
+        ${this.renderDashboard(pool)}
         <section class="card"><h2>Hosts</h2>
           <div class="table-wrap"><table class="list"><thead><tr><th>Name</th><th>Address</th><th>Memory</th><th>VMs running</th><th>Role</th></tr></thead>
           <tbody>${hosts.map((h) => {

@@ -1,7 +1,7 @@
 // <ovcp-vm-page>: one VM (or template/snapshot): header with power state
 // and the power actions (offered by RBAC role, enabled by power state and
 // VM.allowed_operations), then tabs: General, Console, Disks, Network,
-// Snapshots, Performance. Tabs are paths (/vm/UUID/TAB).
+// Snapshots, Performance, Configuration. Tabs are paths (/vm/UUID/TAB).
 import { html, css, nothing } from 'lit';
 import { Page, powerBadge } from './common.js';
 import { base } from '../styles.js';
@@ -12,6 +12,7 @@ import '../vm/disks.js';
 import '../vm/nics.js';
 import '../vm/snapshots.js';
 import '../vm/console.js';
+import '../vm/configuration.js';
 import '../perf.js';
 import '../dialog.js';
 
@@ -22,6 +23,7 @@ const TABS = [
   ['network', 'Network'],
   ['snapshots', 'Snapshots'],
   ['performance', 'Performance'],
+  ['configuration', 'Configuration'],
 ];
 
 export class VmPage extends Page {
@@ -108,6 +110,7 @@ export class VmPage extends Page {
       case 'disks': return html`<ovcp-vm-disks .ctx=${p.ctx} rev=${p.rev} vmref=${vm.ref}></ovcp-vm-disks>`;
       case 'network': return html`<ovcp-vm-nics .ctx=${p.ctx} rev=${p.rev} vmref=${vm.ref}></ovcp-vm-nics>`;
       case 'snapshots': return html`<ovcp-vm-snapshots .ctx=${p.ctx} rev=${p.rev} vmref=${vm.ref}></ovcp-vm-snapshots>`;
+      case 'configuration': return html`<ovcp-vm-configuration .ctx=${p.ctx} rev=${p.rev} vmref=${vm.ref}></ovcp-vm-configuration>`;
       case 'performance': return html`<ovcp-perf-graph .ctx=${p.ctx} rev=${p.rev} kind="vm" objref=${vm.ref}></ovcp-perf-graph>`;
       default: return this.renderGeneral(vm);
     }
