@@ -151,6 +151,9 @@ static json_t *names_taken(struct xapi_server *srv, json_t *networks, struct err
 
 	json_object_foreach(networks, ref, rec) if (*str_of(rec, "bridge"))
 	    json_array_append_new(names, json_string(str_of(rec, "bridge")));
+	/* Records-only: the host's own links are not ours to avoid. */
+	if (srv->network == NULL || !srv->network->host)
+		return names;
 	if (net_link_list(&links, &n, e) < 0) {
 		json_decref(names);
 		return NULL;
