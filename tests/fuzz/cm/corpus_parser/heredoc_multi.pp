@@ -1,6 +1,0 @@
-notice(@(ONE), @("TWO"))
-first
-ONE
-second ${1}
-TWO
-notice('after')

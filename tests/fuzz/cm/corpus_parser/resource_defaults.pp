@@ -1,7 +1,0 @@
-File {
-  owner => 'root',
-  group => 'root',
-  mode  => '0644',
-}
-Exec { path => ['/bin', '/usr/bin'] }
-Package { }
