@@ -13,6 +13,10 @@ import sys
 import tempfile
 import time
 
+# The daemon built in this tree unless OVCPD names another.
+os.environ.setdefault("OVCPD", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "src",
+                                            "daemon", "ovcpd"))
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration", "lib"))
 import ovcptest as o  # noqa: E402
 

@@ -27,6 +27,10 @@ import sys
 import tempfile
 import time
 
+# The daemon built in this tree unless OVCPD names another.
+os.environ.setdefault("OVCPD", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "src",
+                                            "daemon", "ovcpd"))
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [os.path.join(HERE, "..", "tests", "integration", "lib"),
                 os.path.join(HERE, "..", "tests", "integration", "vm")]
