@@ -135,16 +135,24 @@ static int clean_shutdown(struct xapi_server *srv, const char *vm, struct err *e
 	return rc;
 }
 
-int vm_op_clean_shutdown(struct xapi_server *srv, const char *vm, const char *task, struct err *e)
+/* Run fn as the operation op of the VM: the driver must run and the VM be in one of states. */
+static int vm_op_guarded(struct xapi_server *srv, const char *vm, const char *op, const char *const *states,
+			 int (*fn)(struct xapi_server *srv, const char *vm, struct err *e), const char *task,
+			 struct err *e)
 {
 	char key[REF_LEN];
 	int rc;
 
-	if (no_driver(srv, e) < 0 || vm_op_begin(srv, vm, "clean_shutdown", task, S_RUNNING, key, e) < 0)
+	if (no_driver(srv, e) < 0 || vm_op_begin(srv, vm, op, task, states, key, e) < 0)
 		return -1;
-	rc = clean_shutdown(srv, vm, e);
+	rc = fn(srv, vm, e);
 	vm_op_end(srv, vm, key);
 	return rc;
+}
+
+int vm_op_clean_shutdown(struct xapi_server *srv, const char *vm, const char *task, struct err *e)
+{
+	return vm_op_guarded(srv, vm, "clean_shutdown", S_RUNNING, clean_shutdown, task, e);
 }
 
 static int suspend_image_drop(struct xapi_server *srv, const char *vm);
@@ -176,14 +184,7 @@ static int hard_stop(struct xapi_server *srv, const char *vm, struct err *e)
 
 int vm_op_hard_shutdown(struct xapi_server *srv, const char *vm, const char *task, struct err *e)
 {
-	char key[REF_LEN];
-	int rc;
-
-	if (no_driver(srv, e) < 0 || vm_op_begin(srv, vm, "hard_shutdown", task, S_ANY_BUT_HALTED, key, e) < 0)
-		return -1;
-	rc = hard_stop(srv, vm, e);
-	vm_op_end(srv, vm, key);
-	return rc;
+	return vm_op_guarded(srv, vm, "hard_shutdown", S_ANY_BUT_HALTED, hard_stop, task, e);
 }
 
 int vm_op_shutdown(struct xapi_server *srv, const char *vm, const char *task, struct err *e)
@@ -544,14 +545,7 @@ out:
 
 int vm_op_suspend(struct xapi_server *srv, const char *vm, const char *task, struct err *e)
 {
-	char key[REF_LEN];
-	int rc;
-
-	if (no_driver(srv, e) < 0 || vm_op_begin(srv, vm, "suspend", task, S_RUNNING, key, e) < 0)
-		return -1;
-	rc = suspend(srv, vm, e);
-	vm_op_end(srv, vm, key);
-	return rc;
+	return vm_op_guarded(srv, vm, "suspend", S_RUNNING, suspend, task, e);
 }
 
 int vm_op_resume(struct xapi_server *srv, const char *vm, bool paused, const char *task, struct err *e)

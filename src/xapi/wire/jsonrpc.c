@@ -136,9 +136,7 @@ static void json_record(struct buf *b, json_t *obj, const struct model_class *cl
 
 	wire_putc(b, '{');
 	json_object_keylen_foreach(obj, key, key_len, item) {
-		const struct xtype *ft = batch ? wire_event_batch_type(key)
-				       : cls  ? wire_field_type_at(cls, index, key, key_len)
-					      : NULL;
+		const struct xtype *ft = wire_member_type(cls, batch, index, key, key_len);
 		if (index++)
 			wire_putc(b, ',');
 		json_wire_string(b, key, key_len);

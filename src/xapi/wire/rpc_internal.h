@@ -79,6 +79,15 @@ static inline const struct xtype *wire_field_type_at(const struct model_class *c
 }
 /* The type of a member of an event batch ("events", "valid_ref_counts", "token"), or NULL. */
 const struct xtype *wire_event_batch_type(const char *name);
+/* The declared type of the index-th member of a record of cls (NULL: unknown class), or of an
+   event batch when batch; NULL when undeclared. Both encoders ask this for each struct member. */
+static inline const struct xtype *wire_member_type(const struct model_class *cls, bool batch, size_t index,
+						   const char *name, size_t len)
+{
+	if (batch)
+		return wire_event_batch_type(name);
+	return cls ? wire_field_type_at(cls, index, name, len) : NULL;
+}
 /* Parse a whole decimal int64 (optional sign); false if it is not one. */
 bool wire_int_parse(const char *s, size_t len, json_int_t *out);
 /* Set e to [code, p1, p2] (p2 may be NULL); parameters are made printable ASCII and cut short,

@@ -124,9 +124,7 @@ static void xml_record(struct buf *b, json_t *obj, const struct model_class *cls
 
 	WIRE_LIT(b, "<value><struct>");
 	json_object_keylen_foreach(obj, key, key_len, item) {
-		const struct xtype *ft = batch ? wire_event_batch_type(key)
-				       : cls  ? wire_field_type_at(cls, index, key, key_len)
-					      : NULL;
+		const struct xtype *ft = wire_member_type(cls, batch, index, key, key_len);
 		index++;
 		WIRE_LIT(b, "<member><name>");
 		xml_wire_text(b, key, key_len);
