@@ -10,20 +10,19 @@ import random
 import struct
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "vm"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from ovcptest import Daemon, Skip, Tap, eq, ok, wait_until  # noqa: E402
-from wsclient import Connect, WebSocket  # noqa: E402
+from ovcpguest import Host, guest_dir  # noqa: E402
+from ovcptest import Daemon, State, Tap, eq, ok  # noqa: E402
+from wsclient import Connect, WebSocket, connected, upgraded  # noqa: E402
 
 t = Tap()
-S = {}
+S = State()
 D = Daemon(https=True)
 
 
 def need():
-    if "vm" not in S:
-        raise Skip(S.get("skip", "no running VM"))
+    S.need("vm", "no running VM")
 
 
 def path(console, session=None, key="ref"):
@@ -41,23 +40,13 @@ def marker_command():
 
 @t.test("a VM made and started through the XenAPI has rfb and vt100 consoles")
 def _():
-    try:
-        from vmtest import Host, guest_dir
+    with S.setup():
         guest_dir()
-    except Skip as e:
-        S["skip"] = str(e)
-        raise
-    except ImportError as e:
-        S["skip"] = "the VM driver's test helpers are missing: %s" % e
-        raise Skip(S["skip"])
     D.start()
     s = D.login()
     h = Host(D, s)
     vm = h.make_vm("console-vm")
-    task = s.call("Async.VM.start", vm, False, False)
-    st = wait_until(lambda: s.call("task.get_status", task) != "pending" and s.call("task.get_status", task), 90)
-    eq(st, "success", "VM.start: %r" % (s.call("task.get_error_info", task),))
-    h.wait_ready(vm)
+    h.boot(vm, task_timeout=90)
     consoles = {s.call("console.get_protocol", c): c for c in s.call("VM.get_consoles", vm)}
     ok("vt100" in consoles and "rfb" in consoles, "consoles: %r" % consoles)
     for proto, c in consoles.items():
@@ -83,8 +72,7 @@ def _():
 def _():
     need()
     uuid = S["session"].call("console.get_uuid", S["serial"])
-    ws = wait_until(lambda: (lambda w: w if w.status == 101 else None)(
-        WebSocket(D.tls_port, path(uuid, key="uuid"), tls=True)), 10, 0.3)
+    ws = upgraded(D.tls_port, path(uuid, key="uuid"), tls=True)
     ok(ws, "upgraded over TLS")
     line, want = marker_command()
     ws.send(line)
@@ -119,8 +107,7 @@ def _():
 def _():
     need()
     for port, tls in ((D.port, False), (D.tls_port, True)):
-        c = wait_until(lambda: (lambda x: x if x.status == 200 else None)(Connect(port, path(S["serial"]), tls)),
-                       10, 0.3)
+        c = connected(port, path(S["serial"]), tls)
         ok(c, "CONNECT answered 200 (tls=%s)" % tls)
         line, want = marker_command()
         c.send(line)
@@ -144,8 +131,7 @@ def _():
     eq(ws.status, 403, "read-only user")
     S["session"].call("subject.create_local_user", "operator", "pw-operator", ["vm-operator"])
     op = D.login("operator", "pw-operator")
-    ws = wait_until(lambda: (lambda w: w if w.status == 101 else None)(
-        WebSocket(D.port, path(S["serial"], session=op.ref))), 10, 0.3)
+    ws = upgraded(D.port, path(S["serial"], session=op.ref))
     ok(ws, "a vm-operator may open the console")
     ws.close()
 
@@ -164,7 +150,7 @@ def _():
 @t.test("ovcpd stopping closes an open console with 1001 and exits 0; the VM keeps running")
 def _():
     need()
-    ws = wait_until(lambda: (lambda w: w if w.status == 101 else None)(WebSocket(D.port, path(S["serial"]))), 10, 0.3)
+    ws = upgraded(D.port, path(S["serial"]))
     ok(ws, "upgraded")
     D.signal(15)
     try:
@@ -181,7 +167,7 @@ def _():
 @t.test("when the VM stops, its open console is closed with 1000")
 def _():
     need()
-    ws = wait_until(lambda: (lambda w: w if w.status == 101 else None)(WebSocket(D.port, path(S["serial"]))), 20, 0.3)
+    ws = upgraded(D.port, path(S["serial"]), timeout=20)
     ok(ws, "upgraded after the restart")
     S["session"].call("VM.hard_shutdown", S["vm"])
     try:

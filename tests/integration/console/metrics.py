@@ -6,21 +6,18 @@ import http.client
 import json
 import os
 import re
-import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "vm"))
-
-from ovcptest import Daemon, Skip, Tap, eq, ok, wait_until  # noqa: E402
+from ovcpguest import Host, guest_dir
+from ovcptest import Daemon, State, Tap, eq, ok
 
 t = Tap()
-S = {}
+S = State()
 D = Daemon()
 
 
 def need():
-    if "vm" not in S:
-        raise Skip(S.get("skip", "no running VM"))
+    S.need("vm", "no running VM")
 
 
 def get(path, headers=None, port=None):
@@ -47,23 +44,13 @@ def series(text, metric, **labels):
 
 @t.test("a VM started through the XenAPI runs for 10 s")
 def _():
-    try:
-        from vmtest import Host, guest_dir
+    with S.setup():
         guest_dir()
-    except Skip as e:
-        S["skip"] = str(e)
-        raise
-    except ImportError as e:
-        S["skip"] = "the VM driver's test helpers are missing: %s" % e
-        raise Skip(S["skip"])
     D.start()
     s = D.login()
     h = Host(D, s)
     vm = h.make_vm("metrics-vm")
-    task = s.call("Async.VM.start", vm, False, False)
-    st = wait_until(lambda: s.call("task.get_status", task) != "pending" and s.call("task.get_status", task), 90)
-    eq(st, "success", "VM.start: %r" % (s.call("task.get_error_info", task),))
-    h.wait_ready(vm)
+    h.boot(vm, task_timeout=90)
     time.sleep(11)
     S.update(s=s, h=h, vm=vm, uuid=s.call("VM.get_uuid", vm),
              host_uuid=s.call("host.get_uuid", s.call("host.get_all")[0]))

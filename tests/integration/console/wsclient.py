@@ -9,6 +9,8 @@ import ssl
 import struct
 import time
 
+from ovcptest import wait_until
+
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 
@@ -40,6 +42,11 @@ def read_head(s):
             k, v = line.split(":", 1)
             headers[k.strip().lower()] = v.strip()
     return status, headers, rest
+
+
+def close_code(payload):
+    """The status code of a close frame's payload (1005: none given)."""
+    return struct.unpack(">H", payload[:2])[0] if len(payload) >= 2 else 1005
 
 
 class WebSocket:
@@ -124,7 +131,7 @@ class WebSocket:
                 raise AssertionError("%r not seen within %d s: %r" % (needle, timeout, got[-300:]))
             op, payload = self.frame(max(0.1, deadline - time.monotonic()))
             if op == 8:
-                self.closed_code = struct.unpack(">H", payload[:2])[0] if len(payload) >= 2 else 1005
+                self.closed_code = close_code(payload)
                 raise EOFError("closed with %s: %r" % (self.closed_code, got[-300:]))
             if op in (1, 2, 0):
                 got += payload
@@ -151,7 +158,7 @@ class WebSocket:
             while time.monotonic() < deadline:
                 op, payload = self.frame(5)
                 if op == 8:
-                    self.closed_code = struct.unpack(">H", payload[:2])[0] if len(payload) >= 2 else 1005
+                    self.closed_code = close_code(payload)
                     break
         except (OSError, EOFError):
             pass
@@ -189,3 +196,19 @@ class Connect:
 
     def close(self):
         self.sock.close()
+
+
+def upgraded(port, path, tls=False, timeout=10):
+    """A WebSocket to path that the server upgraded (101), retried for up to timeout s; None if none was."""
+    return wait_until(lambda: (lambda w: w if w.status == 101 else None)(WebSocket(port, path, tls)), timeout, 0.3)
+
+
+def connected(port, path, tls=False, timeout=10):
+    """A CONNECT to path that the server answered 200, retried for up to timeout s; None if none was."""
+    def attempt():
+        c = Connect(port, path, tls)
+        if c.status == 200:
+            return c
+        c.close()
+        return None
+    return wait_until(attempt, timeout, 0.3)

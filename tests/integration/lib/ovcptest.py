@@ -3,18 +3,22 @@ state directory, XenAPI clients written from the protocol (standard library
 only, nothing from the server's code) and a small TAP runner.
 
 Invariants: every daemon started here is killed on every path (the Daemon
-object's stop, atexit, and the runner's finally); each daemon gets its own
-state directory, its own free TCP ports and its own unix socket, so tests
-never meet a daemon that another test (or another person) started.
+object's stop, atexit, the runner's finally, and SIGTERM, which is how meson
+ends a test past its timeout), and so is every QEMU left in its run directory,
+since QEMU outlives ovcpd by design; each daemon gets its own state directory,
+its own free TCP ports and its own unix socket, so tests never meet a daemon
+that another test (or another person) started. Other modules hand their own
+cleanups (network namespaces) to at_cleanup: they run after the daemons die.
 """
 import atexit
+import contextlib
+import glob
 import http.client
 import json
 import os
 import shutil
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import tempfile
@@ -41,6 +45,30 @@ class Skip(Exception):
     pass
 
 
+class State(dict):
+    """What a setup test leaves for the tests after it. A setup that skips
+    records why (in a `with state.setup():` block, or by state.skip), and each
+    later test that needs what it did not leave skips with that same reason."""
+
+    @contextlib.contextmanager
+    def setup(self):
+        try:
+            yield
+        except Skip as e:
+            self["skip"] = str(e)
+            raise
+
+    def skip(self, reason):
+        self["skip"] = reason
+        raise Skip(reason)
+
+    def need(self, key, reason):
+        """state[key]; Skip (with the setup's reason, else this one) when it is missing."""
+        if key not in self:
+            raise Skip(self.get("skip", reason))
+        return self[key]
+
+
 # ---- ports and processes ----
 
 def free_port():
@@ -59,6 +87,43 @@ def ovcpd_path():
 
 
 _live = []
+_all = []
+_cleanups = []
+_run_dirs = []  # run directories of daemons not made here, whose QEMUs die at exit too
+
+
+def at_cleanup(fn):
+    """Run fn once when the test ends, on every path, after every daemon is dead (last added, first run)."""
+    _cleanups.append(fn)
+
+
+def kill_qemus(run_dir, timeout=5.0):
+    """SIGKILL every QEMU with a pidfile under run_dir (RUN/<uuid>/qemu.pid); wait until they are gone.
+
+    A pid is only killed when its command line names the VM's uuid (the
+    directory's name): never a process that merely reused the number."""
+    pids = []
+    for pidfile in glob.glob(os.path.join(run_dir, "*", "qemu.pid")):
+        try:
+            with open(pidfile) as f:
+                pid = int(f.read().strip())
+            with open("/proc/%d/cmdline" % pid, "rb") as f:
+                if os.path.basename(os.path.dirname(pidfile)).encode() not in f.read():
+                    continue
+            os.kill(pid, signal.SIGKILL)
+            pids.append(pid)
+        except (OSError, ValueError):
+            pass
+    wait_until(lambda: not any(_running(p) for p in pids), timeout)
+
+
+def _running(pid):
+    """Whether pid is a live process (a zombie waiting for its reaper is not)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _kill_all():
@@ -69,17 +134,34 @@ def _kill_all():
             pass
     for d in list(_all):
         d.cleanup()
+    for run in _run_dirs:
+        kill_qemus(run)
+    while _cleanups:
+        try:
+            _cleanups.pop()()
+        except Exception:  # noqa: BLE001: one failed cleanup must not stop the others
+            traceback.print_exc()
 
 
-_all = []
+def _on_sigterm(signum, frame):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: the cleanup itself is not interrupted
+    raise SystemExit(128 + signum)  # unwinds through the runner's finally, then atexit
+
+
 atexit.register(_kill_all)
+signal.signal(signal.SIGTERM, _on_sigterm)
 
 
 class Daemon:
-    """One ovcpd on a temporary state directory with free ports."""
+    """One ovcpd on a temporary state directory with free ports.
+
+    With netns=NAME it runs inside that network namespace (`ip netns exec`),
+    manages the namespace's network (OVCP_NETWORK is not passed on) and is
+    reached through its unix socket: the file system is shared, the TCP
+    ports are the namespace's own."""
 
     def __init__(self, root_password=ROOT_PASSWORD, session_timeout=None, https=False,
-                 extra_args=(), log=True, state_dir=None):
+                 extra_args=(), log=True, state_dir=None, netns=None, originator="ovcptest"):
         self.tmp = tempfile.mkdtemp(prefix="ovcpd-it-")
         self.state = state_dir or os.path.join(self.tmp, "state")
         self.sock = os.path.join(self.tmp, "xapi.sock")
@@ -93,6 +175,8 @@ class Daemon:
         self.session_timeout = session_timeout
         self.https = https
         self.extra_args = list(extra_args)
+        self.netns = netns
+        self.originator = originator
         self.port = None
         self.tls_port = None
         self.proc = None
@@ -100,7 +184,8 @@ class Daemon:
         _all.append(self)
 
     def argv(self):
-        a = [ovcpd_path(), "-f", "--state-dir", self.state,
+        a = ["ip", "netns", "exec", self.netns] if self.netns else []
+        a += [ovcpd_path(), "-f", "--state-dir", self.state,
              "--listen", "http://127.0.0.1:%d" % self.port, "--socket", self.sock]
         if self.https:
             a += ["--listen", "https://127.0.0.1:%d" % self.tls_port]
@@ -117,28 +202,41 @@ class Daemon:
             self.port = free_port()
             self.tls_port = free_port()
         self.errf = open(self.stderr_path, "ab")
+        env = None
+        if self.netns:  # this daemon manages its namespace's network
+            env = {k: v for k, v in os.environ.items() if k != "OVCP_NETWORK"}
         self.proc = subprocess.Popen(self.argv(), stdin=subprocess.DEVNULL, stdout=self.errf,
-                                     stderr=self.errf)
+                                     stderr=self.errf, env=env)
         _live.append(self)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("ovcpd exited with %s: %s" % (self.proc.returncode, self.stderr_text()))
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                c.request("POST", "/jsonrpc", json.dumps({"jsonrpc": "2.0", "method": "system.listMethods",
-                                                          "params": [], "id": 0}),
-                          {"Content-Type": "application/json"})
-                r = c.getresponse()
-                r.read()
-                c.close()
-                if r.status == 200:
-                    return self
-            except OSError:
-                pass
+                raise RuntimeError("ovcpd exited with %s: %s" % (self.proc.returncode, self.failure_text()))
+            if self.answers():
+                return self
             time.sleep(0.05)
         self.kill()
-        raise RuntimeError("ovcpd did not answer within %.0f s: %s" % (timeout, self.stderr_text()))
+        raise RuntimeError("ovcpd did not answer within %.0f s: %s" % (timeout, self.failure_text()))
+
+    def answers(self):
+        """Whether system.listMethods gets an answer (over TCP; in a namespace, the unix socket)."""
+        try:
+            if self.netns:
+                self.unix().call("system.listMethods")
+                return True
+            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+            c.request("POST", "/jsonrpc", json.dumps({"jsonrpc": "2.0", "method": "system.listMethods",
+                                                      "params": [], "id": 0}),
+                      {"Content-Type": "application/json"})
+            r = c.getresponse()
+            r.read()
+            c.close()
+            return r.status == 200
+        except OSError:
+            return False
+
+    def failure_text(self):
+        return (self.stderr_text() + " " + self.log_text()[-2000:]).strip()
 
     def stderr_text(self):
         try:
@@ -198,6 +296,7 @@ class Daemon:
 
     def cleanup(self):
         self.kill()
+        kill_qemus(os.path.join(self.state, "run"))
         if os.environ.get("OVCPTEST_KEEP"):
             return
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -210,10 +309,14 @@ class Daemon:
     def xml(self, path="/"):
         return XmlRpc(self.port, path)
 
+    def client(self):
+        """The JSON-RPC client the tests reach this daemon with."""
+        return self.unix() if self.netns else self.json()
+
     def login(self, user="root", password=None, client=None):
-        c = client or self.json()
+        c = client or self.client()
         pw = self.root_password if password is None and user == "root" else password
-        return Session(c, c.call("session.login_with_password", user, pw, "1.0", "ovcptest"))
+        return Session(c, c.call("session.login_with_password", user, pw, "1.0", self.originator))
 
     def unix(self):
         return JsonRpc(None, version=2, unix_path=self.sock)
@@ -421,6 +524,12 @@ def wait_until(pred, timeout=5.0, step=0.05):
     return pred()
 
 
+def wait_task(session, task, timeout, what):
+    """Wait until an Async task is no longer pending; it must have succeeded."""
+    status = wait_until(lambda: (lambda st: st != "pending" and st)(session.call("task.get_status", task)), timeout)
+    eq(status, "success", "%s: %r" % (what, session.call("task.get_error_info", task)))
+
+
 def minimal_vm(label="vm", **over):
     """A VM.create record with every field xapi requires."""
     rec = {
@@ -456,6 +565,20 @@ def minimal_vbd(vm, vdi="OpaqueRef:NULL", **over):
         "empty": vdi == "OpaqueRef:NULL", "other_config": {}, "qos_algorithm_type": "",
         "qos_algorithm_params": {},
     }
+    rec.update(over)
+    return rec
+
+
+def minimal_vdi(sr, label, size, **over):
+    rec = {"name_label": label, "name_description": "", "SR": sr, "virtual_size": size, "type": "user",
+           "sharable": False, "read_only": False, "other_config": {}}
+    rec.update(over)
+    return rec
+
+
+def minimal_vif(vm, network, device, **over):
+    rec = {"device": device, "network": network, "VM": vm, "MAC": "", "MTU": 1500, "other_config": {},
+           "qos_algorithm_type": "", "qos_algorithm_params": {}}
     rec.update(over)
     return rec
 

@@ -8,118 +8,39 @@ the "uplinks" eth0/eth1 of NS and a DHCP client. Both namespaces, and every
 process in them, are removed on every path (atexit and the runner's end).
 The daemon is reached through its unix socket (the file system is shared).
 """
-import atexit
-import json
 import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
-import time
 
 import ovcptest as o
+from ovcpnet import Netns, have, kind
 
-NS = "ovcptest-%d" % os.getpid()
-CLIENT = NS + "-c"
+NS = Netns("ovcptest-%d" % os.getpid())
+CLIENT = Netns(NS.name + "-c")
 t = o.Tap()
 
 
-def run(*argv, check=True):
-    p = subprocess.run(list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
-    if check and p.returncode != 0:
-        raise AssertionError("%s: exit %d: %s" % (" ".join(argv), p.returncode, p.stderr.strip()))
-    return p
-
-
-def nsrun(*argv, ns=NS, check=True):
-    return run("ip", "netns", "exec", ns, *argv, check=check)
-
-
-def links(ns=NS):
-    return {l["ifname"]: l for l in json.loads(run("ip", "-n", ns, "-d", "-j", "link", "show").stdout)}
-
-
-def addrs(name, ns=NS):
-    out = json.loads(run("ip", "-n", ns, "-j", "addr", "show", "dev", name).stdout)
-    return ["%s/%d" % (a["local"], a["prefixlen"]) for a in out[0]["addr_info"] if a["family"] == "inet"]
-
-
-def kind(link):
-    return link.get("linkinfo", {}).get("info_kind", "")
-
-
-def namespaces_cleanup():
-    for ns in (NS, CLIENT):
-        p = run("ip", "netns", "pids", ns, check=False)
-        for pid in p.stdout.split():  # only processes this test started in its own namespaces
-            try:
-                os.kill(int(pid), signal.SIGKILL)
-            except OSError:
-                pass
-        run("ip", "netns", "del", ns, check=False)
-
-
 def namespaces_setup():
-    run("ip", "netns", "add", NS)
-    atexit.register(namespaces_cleanup)
-    run("ip", "netns", "add", CLIENT)
-    for ns in (NS, CLIENT):
-        run("ip", "-n", ns, "link", "set", "lo", "up")
+    NS.create()
+    CLIENT.create()
     for i in (0, 1):
-        run("ip", "-n", NS, "link", "add", "eth%d" % i, "type", "veth", "peer", "name", "up%d" % i, "netns", CLIENT)
-        run("ip", "-n", NS, "link", "set", "eth%d" % i, "up")
-        run("ip", "-n", CLIENT, "link", "set", "up%d" % i, "up")
-    run("ip", "-n", NS, "addr", "add", "192.0.2.10/24", "dev", "eth0")
-    run("ip", "-n", CLIENT, "addr", "add", "192.0.2.1/24", "dev", "up0")
-    run("ip", "-n", NS, "route", "add", "default", "via", "192.0.2.1")
+        NS.veth("eth%d" % i, CLIENT, "up%d" % i)
+    NS.ip("addr", "add", "192.0.2.10/24", "dev", "eth0")
+    CLIENT.ip("addr", "add", "192.0.2.1/24", "dev", "up0")
+    NS.ip("route", "add", "default", "via", "192.0.2.1")
     # A table of "the host's firewall": OVCP must leave it alone.
     if have("nft"):
-        nsrun("nft", "add", "table", "inet", "hostfw")
-        nsrun("nft", "add", "chain", "inet", "hostfw", "input", "{ type filter hook input priority 0; }")
-
-
-def have(program):
-    return any(os.access(os.path.join(d, program), os.X_OK) for d in ("/usr/sbin", "/usr/bin", "/sbin", "/bin"))
+        NS.exec("nft", "add", "table", "inet", "hostfw")
+        NS.exec("nft", "add", "chain", "inet", "hostfw", "input", "{ type filter hook input priority 0; }")
 
 
 def kernel_has_vlan():
-    p = run("ip", "-n", CLIENT, "link", "add", "link", "up1", "name", "probe.7", "type", "vlan", "id", "7", check=False)
-    run("ip", "-n", CLIENT, "link", "del", "probe.7", check=False)
+    p = CLIENT.ip("link", "add", "link", "up1", "name", "probe.7", "type", "vlan", "id", "7", check=False)
+    CLIENT.ip("link", "del", "probe.7", check=False)
     return p.returncode == 0
-
-
-class NsDaemon(o.Daemon):
-    """ovcpd inside NS, reached through its unix socket."""
-
-    def argv(self):
-        return ["ip", "netns", "exec", NS] + super().argv()
-
-    def start(self, timeout=15.0):
-        if self.port is None:
-            self.port = o.free_port()  # inside NS: any port is free there
-        self.errf = open(self.stderr_path, "ab")
-        env = {k: v for k, v in os.environ.items() if k != "OVCP_NETWORK"}  # this daemon manages its namespace
-        self.proc = subprocess.Popen(self.argv(), stdin=subprocess.DEVNULL, stdout=self.errf, stderr=self.errf,
-                                     env=env)
-        o._live.append(self)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("ovcpd exited with %s: %s %s" % (self.proc.returncode, self.stderr_text(),
-                                                                   self.log_text()[-2000:]))
-            try:
-                self.unix().call("system.listMethods")
-                return self
-            except OSError:
-                time.sleep(0.05)
-        self.kill()
-        raise RuntimeError("ovcpd did not answer within %.0f s: %s" % (timeout, self.log_text()[-2000:]))
-
-    def session(self):
-        c = self.unix()
-        return o.Session(c, c.call("session.login_with_password", "root", self.root_password, "1.0", "nettest"))
 
 
 state = {}
@@ -131,14 +52,8 @@ def daemon():
 
 def s():
     if "s" not in state:
-        state["s"] = daemon().session()
+        state["s"] = daemon().login()
     return state["s"]
-
-
-def restart_daemon():
-    daemon().stop()
-    daemon().start()
-    state.pop("s", None)
 
 
 def pif_by_device(device):
@@ -169,7 +84,7 @@ DHCP_NET = {"name_label": "internal", "name_description": "", "MTU": 1500,
 def test_pifs():
     pifs = {p["device"]: p for p in s().PIF.get_all_records().values()}
     o.eq(sorted(pifs), ["eth0", "eth1"], "PIF devices")
-    host_links = links()
+    host_links = NS.links()
     nets = s().network.get_all_records()
     for dev, p in pifs.items():
         o.eq(p["MAC"], host_links[dev]["address"], dev + " MAC")
@@ -196,7 +111,7 @@ def test_network_create():
     ref = s().network.create({"name_label": "plain", "name_description": "", "MTU": 1400, "other_config": {}})
     rec = s().network.get_record(ref)
     o.ok(re.fullmatch(r"ovcpbr\d+", rec["bridge"]), "bridge name %r" % rec["bridge"])
-    link = links()[rec["bridge"]]
+    link = NS.links()[rec["bridge"]]
     o.eq(kind(link), "bridge", "kind")
     o.ok("UP" in link["flags"], "bridge up: %r" % link["flags"])
     o.eq(link["mtu"], 1400, "MTU")
@@ -216,8 +131,7 @@ def test_vif_create():
     net = state["plain"]
     vm = s().VM.create(o.minimal_vm("netvm"))
     state["vm"] = vm
-    vif = s().VIF.create({"device": "0", "network": net, "VM": vm, "MAC": "", "MTU": 0, "other_config": {},
-                          "qos_algorithm_type": "", "qos_algorithm_params": {}})
+    vif = s().VIF.create(o.minimal_vif(vm, net, "0", MTU=0))
     rec = s().VIF.get_record(vif)
     o.ok(re.fullmatch(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}", rec["MAC"]), "MAC %r" % rec["MAC"])
     first = int(rec["MAC"][:2], 16)
@@ -225,16 +139,13 @@ def test_vif_create():
     o.eq(rec["MAC_autogenerated"], True, "MAC_autogenerated")
     o.eq(rec["MTU"], 1400, "MTU from the network")
     o.eq(s().network.get_VIFs(net), [vif], "network.VIFs")
-    vif1 = s().VIF.create({"device": "1", "network": net, "VM": vm, "MAC": "52:54:00:AB:CD:EF", "MTU": 1300,
-                           "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}})
+    vif1 = s().VIF.create(o.minimal_vif(vm, net, "1", MAC="52:54:00:AB:CD:EF", MTU=1300))
     o.eq(s().VIF.get_MAC(vif1), "52:54:00:ab:cd:ef", "MAC normalised")
     o.eq(s().VIF.get_MAC_autogenerated(vif1), False, "given MAC")
-    base = {"network": net, "VM": vm, "MTU": 1500, "other_config": {}, "qos_algorithm_type": "",
-            "qos_algorithm_params": {}}
-    o.expect_error(s().VIF.create, "DEVICE_ALREADY_EXISTS", dict(base, device="0", MAC=""))
-    o.expect_error(s().VIF.create, "INVALID_DEVICE", dict(base, device="eth0", MAC=""))
-    o.expect_error(s().VIF.create, "MAC_INVALID", dict(base, device="2", MAC="52:54:00:zz:00:01"))
-    o.expect_error(s().VIF.create, "MAC_INVALID", dict(base, device="2", MAC="01:00:5e:00:00:01"))
+    o.expect_error(s().VIF.create, "DEVICE_ALREADY_EXISTS", o.minimal_vif(vm, net, "0"))
+    o.expect_error(s().VIF.create, "INVALID_DEVICE", o.minimal_vif(vm, net, "eth0"))
+    o.expect_error(s().VIF.create, "MAC_INVALID", o.minimal_vif(vm, net, "2", MAC="52:54:00:zz:00:01"))
+    o.expect_error(s().VIF.create, "MAC_INVALID", o.minimal_vif(vm, net, "2", MAC="01:00:5e:00:00:01"))
     state["vifs"] = [vif, vif1]
 
 
@@ -246,7 +157,7 @@ def test_network_destroy():
     for vif in state["vifs"]:
         s().VIF.destroy(vif)
     s().network.destroy(net)
-    o.ok(bridge not in links(), "bridge %s removed" % bridge)
+    o.ok(bridge not in NS.links(), "bridge %s removed" % bridge)
     o.expect_error(s().network.get_record, "HANDLE_INVALID", net)
 
 
@@ -259,13 +170,12 @@ def test_dhcp():
     ref = s().network.create(DHCP_NET)
     state["dhcp"] = ref
     bridge = s().network.get_bridge(ref)
-    o.eq(addrs(bridge), ["10.77.0.1/24"], "bridge address")
+    o.eq(NS.addrs(bridge), ["10.77.0.1/24"], "bridge address")
     pid = dnsmasq_pid(bridge)
     o.ok(pid > 0, "dnsmasq runs for %s" % bridge)
     # A client: a veth from the bridge into the client namespace.
-    run("ip", "-n", NS, "link", "add", "vh0", "type", "veth", "peer", "name", "vc0", "netns", CLIENT)
-    run("ip", "-n", NS, "link", "set", "vh0", "master", bridge, "up")
-    run("ip", "-n", CLIENT, "link", "set", "vc0", "up")
+    NS.veth("vh0", CLIENT, "vc0")
+    NS.ip("link", "set", "vh0", "master", bridge)
     tmp = tempfile.mkdtemp(prefix="ovcp-net-dhcp-")
     try:
         dhcp_client(tmp, bridge)
@@ -278,14 +188,13 @@ def dhcp_client(tmp, bridge):
     with open(script, "w") as f:
         f.write('#!/bin/sh\n[ "$1" = bound ] && echo "$ip $router $subnet" > %s/lease\nexit 0\n' % tmp)
     os.chmod(script, 0o755)
-    p = nsrun("busybox", "udhcpc", "-i", "vc0", "-n", "-q", "-t", "8", "-T", "1", "-s", script, ns=CLIENT,
-              check=False)
+    p = CLIENT.exec("busybox", "udhcpc", "-i", "vc0", "-n", "-q", "-t", "8", "-T", "1", "-s", script, check=False)
     o.ok(os.path.exists(os.path.join(tmp, "lease")), "udhcpc got no lease: %s %s" % (p.stdout, p.stderr))
     ip, router, mask = open(os.path.join(tmp, "lease")).read().split()
     last = int(ip.split(".")[3])
     o.ok(ip.startswith("10.77.0.") and 100 <= last <= 200, "leased %s in .100-.200" % ip)
     o.eq((router, mask), ("10.77.0.1", "255.255.255.0"), "router and netmask")
-    mac = links(CLIENT)["vc0"]["address"]
+    mac = CLIENT.links()["vc0"]["address"]
     leases = open(os.path.join(daemon().state, "net", bridge + ".leases")).read()
     o.ok(mac in leases and ip in leases, "lease file holds %s %s: %r" % (mac, ip, leases))
 
@@ -294,17 +203,17 @@ def dhcp_client(tmp, bridge):
 def test_nat():
     if not have("nft") or "dhcp" not in state:
         raise o.Skip("nftables or the DHCP network is missing")
-    text = nsrun("nft", "list", "table", "inet", "ovcp").stdout
+    text = NS.exec("nft", "list", "table", "inet", "ovcp").stdout
     o.ok(re.search(r'ip saddr 10\.77\.0\.0/24 ip daddr != 10\.77\.0\.0/24 oifname "eth0" masquerade', text),
          "masquerade to the management uplink eth0:\n" + text)
     o.ok("hook postrouting" in text and "hook forward" in text, "chains")
-    o.eq(nsrun("cat", "/proc/sys/net/ipv4/ip_forward").stdout.strip(), "1", "ip_forward")
-    o.ok("table inet hostfw" in nsrun("nft", "list", "tables").stdout, "the host's own table is still there")
+    o.eq(NS.exec("cat", "/proc/sys/net/ipv4/ip_forward").stdout.strip(), "1", "ip_forward")
+    o.ok("table inet hostfw" in NS.exec("nft", "list", "tables").stdout, "the host's own table is still there")
     # Turning NAT off removes the table; on again brings it back.
     s().network.remove_from_other_config(state["dhcp"], "ovcp-nat")
-    o.ok(nsrun("nft", "list", "table", "inet", "ovcp", check=False).returncode != 0, "no table without NAT")
+    o.ok(NS.exec("nft", "list", "table", "inet", "ovcp", check=False).returncode != 0, "no table without NAT")
     s().network.add_to_other_config(state["dhcp"], "ovcp-nat", "true")
-    o.ok("masquerade" in nsrun("nft", "list", "table", "inet", "ovcp").stdout, "table back")
+    o.ok("masquerade" in NS.exec("nft", "list", "table", "inet", "ovcp").stdout, "table back")
     o.expect_error(s().network.add_to_other_config, "INVALID_VALUE", state["dhcp"], "ovcp-nat-uplink", "bad name!")
 
 
@@ -313,15 +222,15 @@ def test_pif_plug():
     ref, pif = pif_by_device("eth1")
     bridge = s().network.get_bridge(pif["network"])
     s().PIF.plug(ref)
-    o.eq(links()["eth1"].get("master"), bridge, "eth1 in its bridge")
-    o.eq(kind(links()[bridge]), "bridge", "bridge made")
+    o.eq(NS.links()["eth1"].get("master"), bridge, "eth1 in its bridge")
+    o.eq(kind(NS.links()[bridge]), "bridge", "bridge made")
     o.eq(s().PIF.get_currently_attached(ref), True, "attached")
     s().PIF.unplug(ref)
-    o.eq(links()["eth1"].get("master"), None, "eth1 released")
+    o.eq(NS.links()["eth1"].get("master"), None, "eth1 released")
     o.eq(s().PIF.get_currently_attached(ref), False, "detached")
     mref, _ = pif_by_device("eth0")
     o.expect_error(s().PIF.plug, "PIF_IS_MANAGEMENT_INTERFACE", mref)
-    o.eq(links()["eth0"].get("master"), None, "eth0 untouched")
+    o.eq(NS.links()["eth0"].get("master"), None, "eth0 untouched")
 
 
 @t.test("VLAN: a VLAN device with the tag on the PIF's interface, in the network's bridge")
@@ -340,12 +249,12 @@ def test_vlan():
     o.eq(len(vpifs), 1, "one VLAN PIF")
     rec = s().PIF.get_record(vpifs[0])
     o.eq((rec["VLAN"], rec["device"], rec["network"], rec["physical"]), (100, "eth1", net, False), "VLAN PIF")
-    link = links()["eth1.100"]
+    link = NS.links()["eth1.100"]
     o.eq((kind(link), link["linkinfo"]["info_data"]["id"], link.get("master")), ("vlan", 100, bridge), "device")
     o.expect_error(s().PIF.create_VLAN, "PIF_VLAN_EXISTS", "eth1", s().network.create(
         {"name_label": "other", "other_config": {}}), s().host.get_all()[0], 100)
     s().PIF.destroy(vpifs[0])
-    o.ok("eth1.100" not in links(), "VLAN device removed")
+    o.ok("eth1.100" not in NS.links(), "VLAN device removed")
     s().network.destroy(net)
 
 
@@ -362,27 +271,27 @@ def test_restart():
     daemon().stop()
     os.kill(old, signal.SIGKILL)
     o.ok(o.wait_until(lambda: dnsmasq_pid(bridge) == 0), "dnsmasq killed")
-    run("ip", "-n", NS, "link", "del", plain_bridge)
-    nsrun("nft", "delete", "table", "inet", "ovcp")
+    NS.ip("link", "del", plain_bridge)
+    NS.exec("nft", "delete", "table", "inet", "ovcp")
     # An orphan this daemon made (its marker says so; no record has it), and a bridge it did not make.
-    run("ip", "-n", NS, "link", "add", "ovcpbr77", "type", "bridge")
+    NS.ip("link", "add", "ovcpbr77", "type", "bridge")
     open(os.path.join(daemon().state, "net", "ovcpbr77.bridge"), "w").close()
-    run("ip", "-n", NS, "link", "add", "ovcpbr78", "type", "bridge")
+    NS.ip("link", "add", "ovcpbr78", "type", "bridge")
     daemon().start()
     state.pop("s", None)
     new = dnsmasq_pid(bridge)
     o.ok(new > 0 and new != old, "dnsmasq running again (%d, was %d)" % (new, old))
-    o.eq(addrs(bridge), ["10.77.0.1/24"], "address back")
-    o.ok(plain_bridge in links(), "bridge %s re-created" % plain_bridge)
-    o.ok("ovcpbr77" not in links(), "orphan bridge removed")
-    o.ok("ovcpbr78" in links(), "a bridge ovcpd did not make is left alone")
-    run("ip", "-n", NS, "link", "del", "ovcpbr78")
-    o.ok("masquerade" in nsrun("nft", "list", "table", "inet", "ovcp").stdout, "NAT table back")
+    o.eq(NS.addrs(bridge), ["10.77.0.1/24"], "address back")
+    o.ok(plain_bridge in NS.links(), "bridge %s re-created" % plain_bridge)
+    o.ok("ovcpbr77" not in NS.links(), "orphan bridge removed")
+    o.ok("ovcpbr78" in NS.links(), "a bridge ovcpd did not make is left alone")
+    NS.ip("link", "del", "ovcpbr78")
+    o.ok("masquerade" in NS.exec("nft", "list", "table", "inet", "ovcp").stdout, "NAT table back")
     o.eq(sorted(s().PIF.get_all()), pifs_before, "no PIF duplicated")
     # Destroying the DHCP network stops its dnsmasq and removes the table.
     s().network.destroy(state["dhcp"])
     o.ok(o.wait_until(lambda: dnsmasq_pid(bridge) == 0), "dnsmasq stopped")
-    o.ok(nsrun("nft", "list", "table", "inet", "ovcp", check=False).returncode != 0, "NAT table gone")
+    o.ok(NS.exec("nft", "list", "table", "inet", "ovcp", check=False).returncode != 0, "NAT table gone")
 
 
 def main():
@@ -391,11 +300,10 @@ def main():
         return 0
     try:
         namespaces_setup()
-        state["d"] = NsDaemon().start()
+        state["d"] = o.Daemon(netns=NS.name, originator="nettest").start()
         return t.run()
     finally:
-        o._kill_all()
-        namespaces_cleanup()
+        o._kill_all()  # the daemon, its QEMUs, then both namespaces
 
 
 if __name__ == "__main__":

@@ -9,81 +9,23 @@ Then, on a running guest: a second disk plugged and unplugged (the guest's
 /proc/partitions shows vdb come and go), a second NIC plugged and unplugged
 (/sys/class/net), a CD's medium inserted and ejected.
 """
-import atexit
 import os
-import signal
-import subprocess
-import time
 
 os.environ["OVCP_ACCEL"] = "tcg"
 
-import ovcptest as o  # noqa: E402
-from ovcptest import Skip, Tap, eq, expect_error, ok, wait_until  # noqa: E402
-from vmtest import BOOT_TIMEOUT, Host, Serial, guest_dir  # noqa: E402
+from ovcpguest import BOOT_TIMEOUT, Host, Serial, guest_dir  # noqa: E402
+from ovcpnet import Netns, links  # noqa: E402
+from ovcptest import (Daemon, State, Tap, eq, expect_error, minimal_vbd, minimal_vdi, minimal_vif, ok,  # noqa: E402
+                      wait_until)
 
-NS = "ovcpvm-%d" % os.getpid()
+NS = Netns("ovcpvm-%d" % os.getpid())
 MiB = 1 << 20
 t = Tap()
-S = {}
-
-
-def run(*argv, check=True):
-    p = subprocess.run(list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
-    if check and p.returncode != 0:
-        raise AssertionError("%s: exit %d: %s" % (" ".join(argv), p.returncode, p.stderr.strip()))
-    return p
-
-
-def namespace_cleanup():
-    p = run("ip", "netns", "pids", NS, check=False)
-    for pid in p.stdout.split():  # only processes this test started in its own namespace
-        try:
-            os.kill(int(pid), signal.SIGKILL)
-        except OSError:
-            pass
-    run("ip", "netns", "del", NS, check=False)
-
-
-def host_link_names():
-    return {line.split(":")[1].strip().split("@")[0] for line in run("ip", "-o", "link", "show").stdout.splitlines()}
-
-
-class NsDaemon(o.Daemon):
-    """ovcpd inside NS, reached through its unix socket (the file system is shared)."""
-
-    def argv(self):
-        return ["ip", "netns", "exec", NS] + super().argv()
-
-    def start(self, timeout=15.0):
-        if self.port is None:
-            self.port = o.free_port()
-        self.errf = open(self.stderr_path, "ab")
-        env = {k: v for k, v in os.environ.items() if k != "OVCP_NETWORK"}  # this daemon manages its namespace
-        self.proc = subprocess.Popen(self.argv(), stdin=subprocess.DEVNULL, stdout=self.errf, stderr=self.errf,
-                                     env=env)
-        o._live.append(self)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("ovcpd exited with %s: %s" % (self.proc.returncode, self.stderr_text()))
-            try:
-                self.unix().call("system.listMethods")
-                return self
-            except OSError:
-                time.sleep(0.05)
-        self.kill()
-        raise RuntimeError("ovcpd did not answer within %.0f s" % timeout)
-
-    def login(self, user="root", password=None, client=None):
-        c = self.unix()
-        return o.Session(c, c.call("session.login_with_password", user, password or self.root_password, "1.0",
-                                   "vmdevices"))
+S = State()
 
 
 def h():
-    if "host" not in S:
-        raise Skip(S.get("skip", "no host"))
-    return S["host"]
+    return S.need("host", "no host")
 
 
 def s():
@@ -114,18 +56,12 @@ def guest_ip(vm):
 @t.test("ovcpd in a network namespace of its own; an internal network with DHCP")
 def _():
     if os.geteuid() != 0:
-        S["skip"] = "needs root (network namespaces)"
-        raise Skip(S["skip"])
-    try:
+        S.skip("needs root (network namespaces)")
+    with S.setup():
         guest_dir()
-    except Skip as e:
-        S["skip"] = str(e)
-        raise
-    run("ip", "netns", "add", NS)
-    atexit.register(namespace_cleanup)
-    run("ip", "-n", NS, "link", "set", "lo", "up")
-    host_links = host_link_names()
-    D = NsDaemon()
+    NS.create()
+    host_links = set(links())
+    D = Daemon(netns=NS.name, originator="vmdevices")
     S["d"] = D
     D.start()
     S["host"] = Host(D, D.login())
@@ -133,15 +69,17 @@ def _():
         "name_label": "internal", "name_description": "", "MTU": 1500,
         "other_config": {"ovcp-subnet": "10.78.0.0/24", "ovcp-dhcp": "true"}})
     S["bridge"] = s().call("network.get_bridge", S["net"])
-    links = run("ip", "-n", NS, "-o", "link", "show").stdout
-    ok(S["bridge"] + ":" in links, "bridge %s in the namespace" % S["bridge"])
-    ok(S["bridge"] not in host_link_names() - host_links, "and not on the host")
+    ok(S["bridge"] in NS.link_names(), "bridge %s in the namespace" % S["bridge"])
+    ok(S["bridge"] not in set(links()) - host_links, "and not on the host")
 
 
 def add_vif(vm, device):
-    return s().call("VIF.create", {
-        "device": device, "network": S["net"], "VM": vm, "MAC": "", "MTU": 1500, "other_config": {},
-        "qos_algorithm_type": "", "qos_algorithm_params": {}})
+    return s().call("VIF.create", minimal_vif(vm, S["net"], device))
+
+
+def taps():
+    """The VMs' taps in the namespace (links named ovcp*, but not the bridges ovcpbr*)."""
+    return {x for x in NS.link_names() if x.startswith("ovcp") and not x.startswith("ovcpbr")}
 
 
 @t.test("two guests with a VIF each get an address by DHCP, shown in VM_guest_metrics.networks")
@@ -151,17 +89,11 @@ def _():
         vm = h().make_vm(label)
         add_vif(vm, "0")
         vms.append(vm)
-    s().call("VBD.create", {  # an empty CD drive for the insert/eject test
-        "VM": vms[1], "VDI": "OpaqueRef:NULL", "userdevice": "3", "bootable": False, "mode": "RO", "type": "CD",
-        "empty": True, "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}})
-    tasks = [s().call("Async.VM.start", vm, False, False) for vm in vms]
-    for task in tasks:
-        st = wait_until(lambda: s().call("task.get_status", task) != "pending" and s().call("task.get_status", task),
-                        BOOT_TIMEOUT)
-        eq(st, "success", "start: %r" % s().call("task.get_error_info", task))
+    # an empty CD drive for the insert/eject test
+    s().call("VBD.create", minimal_vbd(vms[1], userdevice="3", mode="RO", type="CD"))
+    h().boot(*vms)
     S["a"], S["b"] = vms
     for vm in vms:
-        h().wait_ready(vm)
         vif = s().call("VM.get_VIFs", vm)[0]
         eq(s().call("VIF.get_currently_attached", vif), True, "VIF attached")
         eq(s().call("VIF.get_allowed_operations", vif), ["unplug"], "allowed operations")
@@ -186,12 +118,8 @@ def _():
 @t.test("VBD.plug of a new disk into the running guest: vdb appears; VBD.unplug: it goes")
 def _():
     vm = S["a"]
-    vdi = s().call("VDI.create", {
-        "name_label": "hotplug", "name_description": "", "SR": h().sr, "virtual_size": 16 * MiB, "type": "user",
-        "sharable": False, "read_only": False, "other_config": {}})
-    vbd = s().call("VBD.create", {
-        "VM": vm, "VDI": vdi, "userdevice": "1", "bootable": False, "mode": "RW", "type": "Disk",
-        "empty": False, "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}})
+    vdi = s().call("VDI.create", minimal_vdi(h().sr, "hotplug", 16 * MiB))
+    vbd = s().call("VBD.create", minimal_vbd(vm, vdi, userdevice="1"))
     eq(s().call("VBD.get_currently_attached", vbd), False, "a new VBD of a running VM is not attached")
     sh = Serial(h(), vm)
     ok("vdb" not in sh.run("cat /proc/partitions"), "no vdb before the plug")
@@ -228,15 +156,12 @@ def _():
     ok(wait_until(lambda: "eth1" in sh.run("ls /sys/class/net").split(), 60, 0.5), "eth1 in the guest")
     mac = s().call("VIF.get_MAC", vif)
     eq(sh.run("cat /sys/class/net/eth1/address"), mac, "the VIF's MAC")
-    taps = [line.split(":")[1].strip().split("@")[0] for line in run("ip", "-n", NS, "-o", "link", "show").stdout
-            .splitlines()]
-    ovcp_taps = [x for x in taps if x.startswith("ovcp") and not x.startswith("ovcpbr")]
-    eq(len(ovcp_taps), 3, "three taps in the namespace: %r" % taps)
+    ovcp_taps = taps()
+    eq(len(ovcp_taps), 3, "three taps in the namespace: %r" % sorted(NS.link_names()))
     s().call("VIF.unplug", vif)
     eq(s().call("VIF.get_currently_attached", vif), False, "detached")
     ok(wait_until(lambda: "eth1" not in sh.run("ls /sys/class/net").split(), 60, 0.5), "eth1 gone")
-    taps = run("ip", "-n", NS, "-o", "link", "show").stdout
-    eq(sum(1 for x in ovcp_taps if x + ":" in taps or x + "@" in taps), 2, "its tap removed")
+    eq(len(ovcp_taps & NS.link_names()), 2, "its tap removed")
     sh.close()
     s().call("VIF.destroy", vif)
 
@@ -247,9 +172,7 @@ def _():
     sh = Serial(h(), vm)
     eq(sh.run("echo up"), "up", "guest B answers")
     sh.close()
-    iso = s().call("VDI.create", {
-        "name_label": "a cd", "name_description": "", "SR": h().sr, "virtual_size": 4 * MiB, "type": "user",
-        "sharable": False, "read_only": True, "other_config": {}})
+    iso = s().call("VDI.create", minimal_vdi(h().sr, "a cd", 4 * MiB, read_only=True))
     cd = [b for b in s().call("VM.get_VBDs", vm) if s().call("VBD.get_type", b) == "CD"]
     ok(len(cd) == 1, "guest B has its CD drive")
     cd = cd[0]
@@ -274,9 +197,7 @@ def _():
 def _():
     for vm in (S["a"], S["b"]):
         s().call("VM.hard_shutdown", vm)
-    taps = run("ip", "-n", NS, "-o", "link", "show").stdout
-    ok(not any(x.split(":")[1].strip().startswith("ovcp") and "ovcpbr" not in x for x in taps.splitlines()),
-       "no tap left: %s" % taps)
+    ok(not taps(), "no tap left: %r" % sorted(NS.link_names()))
     vif = s().call("VM.get_VIFs", S["a"])[0]
     eq(s().call("VIF.get_allowed_operations", vif), [], "nothing allowed on a halted VM's VIF")
     expect_error(s().call, "VM_BAD_POWER_STATE", "VIF.plug", vif)
