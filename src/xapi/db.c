@@ -22,7 +22,7 @@ static const struct relation {
 	{ "PIF", "network", "network", "PIFs" }, { "console", "VM", "VM", "consoles" },
 	{ "VM", "resident_on", "host", "resident_VMs" }, { "task", "subtask_of", "task", "subtasks" },
 	{ "VM", "snapshot_of", "VM", "snapshots" }, { "VDI", "snapshot_of", "VDI", "snapshots" },
-	{ "VM", "parent", "VM", "children" },
+	{ "VM", "parent", "VM", "children" },	{ "VLAN", "tagged_PIF", "PIF", "VLAN_slave_of" },
 };
 
 #define MAX_TXN_OPS 32

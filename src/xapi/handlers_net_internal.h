@@ -117,5 +117,7 @@ int pif_detach(json_t *pif, struct err *e);
 int pif_scan(struct xapi_server *srv, struct err *e);
 net_handler_fn h_pif_plug, h_pif_unplug, h_pif_scan, h_pif_forget, h_pif_destroy;
 net_handler_fn h_pif_create_vlan, h_pool_create_vlan, h_pool_create_vlan_from_pif;
+net_handler_fn h_vlan_create;
+net_handler_fn h_vlan_destroy;
 
 #endif

@@ -222,5 +222,7 @@ const struct handler_row network_handlers[] = {
     {"PIF.create_VLAN", h_pif_create_vlan, true},
     {"pool.create_VLAN", h_pool_create_vlan, true},
     {"pool.create_VLAN_from_PIF", h_pool_create_vlan_from_pif, true},
+    {"VLAN.create", h_vlan_create, true},
+    {"VLAN.destroy", h_vlan_destroy, true},
     {NULL, NULL, false},
 };

@@ -8,8 +8,10 @@
  * "DEV.TAG", enslaved to its network's bridge) only when
  * PIF.currently_attached says so, and only by the administrator's PIF.plug
  * or a VLAN's creation: OVCP never takes over a host interface by itself;
- * the management interface is never enslaved nor forgotten. A VLAN PIF is
- * stored before its device is made and destroyed again when that fails.
+ * the management interface is never enslaved nor forgotten. A VLAN is two
+ * records, the VLAN (tag, tagged_PIF, untagged_PIF) and its untagged PIF
+ * (VLAN_master_of), stored before its device is made and destroyed again
+ * when that fails; the two are always created and destroyed together.
  * Only PIFs of this host are changed here (HOST_OFFLINE otherwise). Every
  * handler body runs under the driver's lock (network_run_locked).
  */
@@ -49,7 +51,9 @@ int pif_attach(json_t *pif, const char *bridge, int mtu, struct err *e)
 		return 0;
 	if (pif_host_device(pif, dev, e) < 0 || net_bridge_ensure(bridge, mtu, e) < 0)
 		return -1;
-	if (tag >= 0 && net_vlan_ensure(str_of(pif, "device"), tag, dev, e) < 0)
+	/* the kernel refuses to bring a VLAN device up while its interface is down */
+	if (tag >= 0 && (net_vlan_ensure(str_of(pif, "device"), tag, dev, e) < 0 ||
+			 net_link_set_up(str_of(pif, "device"), true, e) < 0))
 		return -1;
 	if (net_link_set_master(dev, bridge, e) < 0 || net_link_set_up(dev, true, e) < 0)
 		return -1;
@@ -236,6 +240,15 @@ static int pif_set_attached(struct xapi_server *srv, const char *ref, bool attac
 	return rc;
 }
 
+static int pif_set_ref(struct xapi_server *srv, const char *ref, const char *field, const char *value, struct err *e)
+{
+	json_t *v = json_string(value);
+	int rc = db_set_field(srv->store, C("PIF"), ref, field, v, e);
+
+	json_decref(v);
+	return rc;
+}
+
 /* PIF.plug: the administrator asks for the PIF's interface to join its network's bridge. */
 static int pif_plug(struct net_work *w, struct err *e)
 {
@@ -271,6 +284,19 @@ static int pif_rescan(struct net_work *w, struct err *e)
 	return pif_scan(w->srv, e);
 }
 
+/* Detach a PIF and destroy it, with its VLAN record when it is a VLAN's untagged PIF. */
+static int vlan_records_destroy(struct xapi_server *srv, json_t *pif, const char *pif_ref, struct err *e)
+{
+	const char *vlan = str_of(pif, "VLAN_master_of");
+
+	if (pif_detach(pif, e) < 0)
+		return -1;
+	if (*vlan && !ref_is_null(vlan) && db_exists(srv->store, C("VLAN"), vlan) &&
+	    db_destroy(srv->store, C("VLAN"), vlan, e) < 0)
+		return -1;
+	return db_destroy(srv->store, C("PIF"), pif_ref, e);
+}
+
 /* Remove a PIF: a VLAN PIF (PIF.destroy) takes its VLAN device; a physical one (PIF.forget) is released. */
 static int pif_remove(struct net_work *w, bool want_vlan, struct err *e)
 {
@@ -284,9 +310,7 @@ static int pif_remove(struct net_work *w, bool want_vlan, struct err *e)
 		err_set(e, "PIF_IS_MANAGEMENT_INTERFACE", w->self, NULL);
 		return -1;
 	}
-	if (pif_detach(w->rec, e) < 0 || db_destroy(w->srv->store, C("PIF"), w->self, e) < 0)
-		return -1;
-	return 0;
+	return vlan_records_destroy(w->srv, w->rec, w->self, e);
 }
 
 static int pif_remove_vlan(struct net_work *w, struct err *e)
@@ -390,13 +414,35 @@ static int vlan_check(struct xapi_server *srv, const char *tagged_ref, json_t *t
 	return 0;
 }
 
+enum vlan_answer { VLAN_ANSWER_PIF, VLAN_ANSWER_PIF_SET, VLAN_ANSWER_VLAN };
+
 struct vlan_request {
 	const char *tagged; /* the tagged PIF, or NULL: the physical PIF of device */
 	const char *device;
 	const char *network;
 	int64_t tag;
-	bool as_set; /* the answer is a one-element set (pool.create_VLAN*), else a ref */
+	enum vlan_answer answer; /* the untagged PIF (PIF.create_VLAN), as a set (pool.create_VLAN*), the VLAN */
+	char vlan_ref[REF_LEN];	 /* the VLAN record made */
 };
+
+/* The VLAN record of a VLAN PIF; vlan_ref "" when it was not made. */
+static int vlan_object_create(struct xapi_server *srv, const char *tagged_ref, const char *untagged_ref, int64_t tag,
+			      char vlan_ref[REF_LEN], struct err *e)
+{
+	json_t *v = record_new_default(C("VLAN"));
+	int rc;
+
+	vlan_ref[0] = '\0';
+	json_object_set_new(v, "tagged_PIF", json_string(tagged_ref));
+	json_object_set_new(v, "untagged_PIF", json_string(untagged_ref));
+	json_object_set_new(v, "tag", json_integer(tag));
+	json_object_set_new(v, "other_config", json_object());
+	rc = db_create(srv->store, C("VLAN"), v, NULL, vlan_ref, e);
+	json_decref(v);
+	if (rc < 0)
+		vlan_ref[0] = '\0';
+	return rc;
+}
 
 /* The VLAN PIF: stored, then its device made in the network's bridge (the record goes again if that fails). */
 static int vlan_create(struct net_work *w, const char *tagged_ref, char out[REF_LEN], struct err *e)
@@ -419,9 +465,12 @@ static int vlan_create(struct net_work *w, const char *tagged_ref, char out[REF_
 	if ((pif = network_hold(w, vlan_record(w->srv, tagged, net, r->network, r->tag), e)) == NULL ||
 	    db_create(w->srv->store, C("PIF"), pif, NULL, out, e) < 0)
 		return -1;
-	if (pif_attach(pif, s.bridge, 0, e) < 0) {
+	if (vlan_object_create(w->srv, tagged_ref, out, r->tag, r->vlan_ref, e) < 0 ||
+	    pif_set_ref(w->srv, out, "VLAN_master_of", r->vlan_ref, e) < 0 || pif_attach(pif, s.bridge, 0, e) < 0) {
 		struct err ignore = {0};
 		pif_detach(pif, &ignore);
+		if (*r->vlan_ref)
+			db_destroy(w->srv->store, C("VLAN"), r->vlan_ref, &ignore);
 		db_destroy(w->srv->store, C("PIF"), out, &ignore);
 		err_clear(&ignore);
 		return -1;
@@ -448,13 +497,15 @@ static int vlan_call(struct net_work *w, struct err *e)
 	}
 	if (vlan_create(w, tagged, ref, e) < 0)
 		return -1;
-	w->result = r->as_set ? json_pack("[s]", ref) : json_string(ref);
+	w->result = r->answer == VLAN_ANSWER_PIF_SET ? json_pack("[s]", ref)
+		    : r->answer == VLAN_ANSWER_VLAN  ? json_string(r->vlan_ref)
+						     : json_string(ref);
 	return 0;
 }
 
 int h_pif_create_vlan(struct xapi_call *c, json_t **result, struct err *e)
 {
-	struct vlan_request r = {NULL, arg_str(c, 0), arg_str(c, 1), json_integer_value(arg(c, 3)), false};
+	struct vlan_request r = {NULL, arg_str(c, 0), arg_str(c, 1), json_integer_value(arg(c, 3)), VLAN_ANSWER_PIF, ""};
 
 	if (strcmp(arg_str(c, 2), c->srv->host_ref) != 0) {
 		err_set(e, "HOST_OFFLINE", arg_str(c, 2), NULL);
@@ -465,14 +516,48 @@ int h_pif_create_vlan(struct xapi_call *c, json_t **result, struct err *e)
 
 int h_pool_create_vlan(struct xapi_call *c, json_t **result, struct err *e)
 {
-	struct vlan_request r = {NULL, arg_str(c, 0), arg_str(c, 1), json_integer_value(arg(c, 2)), true};
+	struct vlan_request r = {NULL, arg_str(c, 0), arg_str(c, 1), json_integer_value(arg(c, 2)), VLAN_ANSWER_PIF_SET,
+				 ""};
 
 	return network_run_locked(c, NULL, vlan_call, &r, result, e);
 }
 
 int h_pool_create_vlan_from_pif(struct xapi_call *c, json_t **result, struct err *e)
 {
-	struct vlan_request r = {arg_str(c, 0), NULL, arg_str(c, 1), json_integer_value(arg(c, 2)), true};
+	struct vlan_request r = {arg_str(c, 0), NULL, arg_str(c, 1), json_integer_value(arg(c, 2)), VLAN_ANSWER_PIF_SET,
+				 ""};
 
 	return network_run_locked(c, NULL, vlan_call, &r, result, e);
+}
+
+/* VLAN.create(tagged_PIF, tag, network) -> the VLAN. */
+int h_vlan_create(struct xapi_call *c, json_t **result, struct err *e)
+{
+	struct vlan_request r = {arg_str(c, 0), NULL, arg_str(c, 2), json_integer_value(arg(c, 1)), VLAN_ANSWER_VLAN,
+				 ""};
+
+	return network_run_locked(c, NULL, vlan_call, &r, result, e);
+}
+
+/* VLAN.destroy: the VLAN, its untagged PIF and its device. */
+static int vlan_destroy(struct net_work *w, struct err *e)
+{
+	const char *pif_ref = str_of(w->rec, "untagged_PIF");
+	json_t *pif;
+
+	if (!*pif_ref || ref_is_null(pif_ref) || !db_exists(w->srv->store, C("PIF"), pif_ref))
+		return db_destroy(w->srv->store, C("VLAN"), w->self, e);
+	if ((pif = network_hold(w, pif_here(w->srv, pif_ref, e), e)) == NULL)
+		return -1;
+	return vlan_records_destroy(w->srv, pif, pif_ref, e);
+}
+
+static json_t *vlan_get(struct xapi_server *srv, const char *ref, struct err *e)
+{
+	return db_get(srv->store, C("VLAN"), ref, e);
+}
+
+int h_vlan_destroy(struct xapi_call *c, json_t **result, struct err *e)
+{
+	return network_run_locked(c, vlan_get, vlan_destroy, NULL, result, e);
 }
