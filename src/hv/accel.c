@@ -28,7 +28,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/util.h"
-#include "hv/proc.h"
+#include "common/proc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -14,7 +14,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
-#include "hv/proc.h"
+#include "common/proc.h"
 #include "hv/qemu_argv.h"
 #include "xapi/db.h"
 

@@ -9,9 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,11 +18,10 @@
 
 #include "cm/ca/ca.h"
 #include "common/log.h"
+#include "common/proc.h"
 #include "common/util.h"
 
 #define AUTOSIGN_TIMEOUT_MS 30000
-
-extern char **environ;
 
 bool cm_ca_autosign_globs_match(const char *text, const char *name)
 {
@@ -54,46 +50,23 @@ bool cm_ca_autosign_globs_match(const char *text, const char *name)
 /* Run the policy program; true when it exits 0 within the deadline. */
 static bool autosign_run(const char *path, const char *name, const char *csr)
 {
-	int in[2];
-	pid_t pid;
-	posix_spawn_file_actions_t fa;
 	char *argv[] = {(char *)path, (char *)name, NULL};
-	int status = -1;
+	/* the CSR on stdin; stdout and stderr stay the master's; path is a path (no PATH search) */
+	struct proc_opts o = {.in = PROC_IO_PIPE, .input = csr, .out = PROC_IO_FD, .out_fd = 1, .err = PROC_IO_FD,
+			      .err_fd = 2, .timeout_ms = AUTOSIGN_TIMEOUT_MS, .search_path = ""};
+	struct proc_result r;
+	struct err e = {0};
+	bool ok;
 
-	if (pipe2(in, O_CLOEXEC) < 0)
-		return false;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-	int rc = posix_spawn(&pid, path, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(in[0]);
-	if (rc != 0) {
-		log_warn("autosign: cannot run %s: %s", path, strerror(rc));
-		close(in[1]);
+	if (proc_run(argv, &o, &r, &e) < 0) { /* proc_run logged why */
+		err_clear(&e);
 		return false;
 	}
-	for (size_t off = 0, len = strlen(csr); off < len;) {
-		ssize_t n = write(in[1], csr + off, len - off);
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	close(in[1]);
-	for (int64_t deadline = time_monotonic_ms() + AUTOSIGN_TIMEOUT_MS;;) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR)
-			return false;
-		if (time_monotonic_ms() > deadline) {
-			log_warn("autosign: %s did not finish in time; not signing %s", path, name);
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			return false;
-		}
-		poll(NULL, 0, 10);
-	}
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	if (r.timed_out)
+		log_warn("autosign: %s did not finish in time; not signing %s", path, name);
+	ok = !r.timed_out && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0;
+	proc_result_free(&r);
+	return ok;
 }
 
 bool cm_ca_autosign_allows(const char *policy, const char *name, const char *csr_pem)

@@ -5,26 +5,19 @@
  * "parameters" (top-scope variables) and "environment". A non-zero exit
  * means the node is unknown: the compile fails, as in Puppet.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <yaml.h>
 
 #include "cm/master/node.h"
 #include "common/log.h"
+#include "common/proc.h"
 #include "common/util.h"
 
 #define ENC_TIMEOUT_MS 30000
 #define ENC_MAX_OUTPUT (4 * 1024 * 1024)
-
-extern char **environ;
 
 static json_t *scalar_json(const yaml_event_t *ev)
 {
@@ -216,65 +209,44 @@ fail:
 	return -1;
 }
 
+/* The watch on the classifier's output: stop it once it has said too much. */
+static bool enc_too_long(const char *chunk, size_t len, void *arg)
+{
+	size_t *total = arg;
+
+	(void)chunk;
+	*total += len;
+	return *total > ENC_MAX_OUTPUT;
+}
+
 int cm_enc_run(const char *program, const char *certname, struct cm_node_class *out, struct err *e)
 {
-	int pfd[2], status = 0, rc = -1;
-	pid_t pid;
-	posix_spawn_file_actions_t fa;
 	char *argv[] = {(char *)program, (char *)certname, NULL};
-	struct buf text = BUF_INIT;
+	size_t total = 0;
+	/* stderr stays the master's; program is a path, as for posix_spawn (no PATH search) */
+	struct proc_opts o = {.out = PROC_IO_PIPE, .err = PROC_IO_FD, .err_fd = 2, .out_max = ENC_MAX_OUTPUT,
+			      .timeout_ms = ENC_TIMEOUT_MS, .search_path = "", .watch = enc_too_long,
+			      .watch_arg = &total};
+	struct proc_result r;
+	struct err why = {0};
+	int rc = -1;
 
-	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		err_internal(e, "pipe: %s", strerror(errno));
+	if (proc_run(argv, &o, &r, &why) < 0) {
+		const char *msg = json_string_value(json_array_get(why.desc, 1));
+
+		err_setf(e, "ENC_FAILED", "the node classifier %s: %s", program, msg ? msg : "cannot run");
+		err_clear(&why);
 		return -1;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	int err = posix_spawn(&pid, program, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pfd[1]);
-	if (err != 0) {
-		close(pfd[0]);
-		err_setf(e, "ENC_FAILED", "cannot run the node classifier %s: %s", program, strerror(err));
-		return -1;
-	}
-	int64_t deadline = time_monotonic_ms() + ENC_TIMEOUT_MS;
-	for (;;) {
-		struct pollfd p = {pfd[0], POLLIN, 0};
-		int left = (int)(deadline - time_monotonic_ms());
-		char chunk[4096];
-		if (left <= 0 || poll(&p, 1, left) <= 0) {
-			if (errno == EINTR && left > 0)
-				continue;
-			kill(pid, SIGKILL);
-			err_setf(e, "ENC_FAILED", "the node classifier %s timed out for %s", program, certname);
-			break;
-		}
-		ssize_t n = read(pfd[0], chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (text.len + (size_t)n > ENC_MAX_OUTPUT) {
-			kill(pid, SIGKILL);
-			err_setf(e, "ENC_FAILED", "the node classifier's output is too large");
-			break;
-		}
-		buf_add(&text, chunk, (size_t)n);
-	}
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (err_isset(e))
-		goto out;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (r.timed_out)
+		err_setf(e, "ENC_FAILED", "the node classifier %s timed out for %s", program, certname);
+	else if (r.stopped)
+		err_setf(e, "ENC_FAILED", "the node classifier's output is too large");
+	else if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
 		err_setf(e, "ENC_FAILED", "the node classifier %s failed for %s (status %d)", program, certname,
-		         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		goto out;
-	}
-	rc = cm_enc_parse(buf_cstr(&text), text.len, out, e);
-out:
-	buf_free(&text);
+		         WIFEXITED(r.status) ? WEXITSTATUS(r.status) : -1);
+	else
+		rc = cm_enc_parse(r.out.data, r.out.len, out, e);
+	proc_result_free(&r);
 	return rc;
 }

@@ -15,7 +15,7 @@
  * (SIGTERM, then SIGKILL after a deadline); every wait has a timeout.
  */
 #include "hv/json_stream.h"
-#include "hv/proc.h"
+#include "common/proc.h"
 #include "hv/qemu_argv.h"
 #include "hv/qmp.h"
 #include "tap.h"
