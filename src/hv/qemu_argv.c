@@ -324,7 +324,10 @@ static void add_control_channels(struct build *s)
 {
 	/* QMP */
 	buf_puts(&s->b, "socket,id=qmp,");
-	add_sock_path(s, QEMU_RUN_QMP);
+	if (s->in->host.qmp_fd > 0)
+		buf_printf(&s->b, "fd=%d", s->in->host.qmp_fd);
+	else
+		add_sock_path(s, QEMU_RUN_QMP);
 	buf_puts(&s->b, ",server=on,wait=off");
 	argv_add(s->out, "-chardev");
 	argv_add_buf(s->out, &s->b);

@@ -63,6 +63,13 @@ struct qemu_host {
 	const char *run_dir;	 /* the VM's runtime directory (sockets, pidfile) */
 	bool start_stopped;	 /* -S: the caller sends "cont" */
 	bool incoming_defer;	 /* -incoming defer: the caller sends "migrate-incoming" (resume) */
+	/*
+	 * > 0: QEMU inherits the QMP socket, already listening, as this
+	 * descriptor (bound by the caller at run_dir/qmp.sock), so the caller
+	 * connects at once instead of polling until QEMU has made it.
+	 * 0: QEMU binds run_dir/qmp.sock itself.
+	 */
+	int qmp_fd;
 };
 
 struct qemu_vm {

@@ -493,6 +493,26 @@ static int connect_socket(struct qmp *q, const char *path, int64_t deadline, str
 	}
 }
 
+int qmp_listen(const char *path, struct err *e)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		err_set(e, "QMP_CONNECT_FAILED", path, "path too long", NULL);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0) {
+		err_set(e, "QMP_CONNECT_FAILED", path, strerror(errno), NULL);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int monitor_negotiate(struct qmp *q, int64_t deadline, int timeout_ms, struct err *e)
 {
 	json_decref(q->greeting);

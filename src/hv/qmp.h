@@ -51,6 +51,14 @@ void qmp_free(struct qmp *q); /* closes; NULL is a no-op */
  * refuses (a QEMU just spawned) until timeout_ms, then negotiate (see top).
  */
 int qmp_connect(struct qmp *q, const char *path, int timeout_ms, struct err *e);
+/*
+ * A listening unix socket at path (which must not exist), for a QEMU to
+ * inherit as its QMP server socket (qemu_host.qmp_fd): once QEMU holds it,
+ * qmp_connect() to path succeeds at once and reads QEMU's greeting as soon
+ * as its main loop runs, with no polling for the socket to appear. The
+ * socket is close-on-exec in ovcpd; returns it, or -1 with e.
+ */
+int qmp_listen(const char *path, struct err *e);
 void qmp_close(struct qmp *q);
 bool qmp_is_connected(const struct qmp *q);
 int qmp_fd(const struct qmp *q); /* -1 when closed */

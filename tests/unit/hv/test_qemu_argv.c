@@ -5,7 +5,7 @@
  * OVCP_REGEN=1 rewrites the .args files instead; read the diff before
  * committing it.
  *
- * Input: {"host": {accel, run_dir, kernel_dir}, "vm": VM record,
+ * Input: {"host": {accel, run_dir, kernel_dir, qmp_fd}, "vm": VM record,
  *         "vbds": [{"vbd", "vdi", "path", "format"}], "vifs": [{"vif", "network"}]}
  * The kernel is "resolved" lexically here (kernel_dir/PV_kernel): the real
  * confinement check is qemu_boot_resolve(), tested in test_qemu_boot.c.
@@ -70,6 +70,7 @@ static char *render(json_t *input)
 	in.host.accel = json_string_value(json_object_get(host, "accel"));
 	in.host.run_dir = json_string_value(json_object_get(host, "run_dir"));
 	in.host.qemu_binary = json_string_value(json_object_get(host, "qemu_binary"));
+	in.host.qmp_fd = (int)json_integer_value(json_object_get(host, "qmp_fd"));
 	if (qemu_argv_build(&in, &out, &e) < 0) {
 		char *desc = json_dumps(e.desc, JSON_COMPACT);
 
