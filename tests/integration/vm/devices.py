@@ -101,7 +101,7 @@ def _():
     for ip in ips:
         ok(ip and ip.startswith("10.78.0."), "address from the network's DHCP: %r" % ip)
     ok(ips[0] != ips[1], "two addresses: %r" % ips)
-    sh = Serial(h(), S["a"])
+    sh = Serial(h(), S.need("a", "the guests did not boot"))
     ok(ips[0] in sh.run("ip -4 addr show eth0"), "the guest itself has %s" % ips[0])
     sh.close()
     S["ips"] = ips
@@ -109,15 +109,15 @@ def _():
 
 @t.test("guest A pings guest B over the network")
 def _():
-    sh = Serial(h(), S["a"])
-    out = sh.run("ping -c 3 -W 5 %s; echo rc=$?" % S["ips"][1], timeout=120)
+    sh = Serial(h(), S.need("a", "the guests did not boot"))
+    out = sh.run("ping -c 3 -W 5 %s; echo rc=$?" % S.need("ips", "the guests did not boot")[1], timeout=120)
     sh.close()
     ok("rc=0" in out and " 0% packet loss" in out, "ping: %r" % out)
 
 
 @t.test("VBD.plug of a new disk into the running guest: vdb appears; VBD.unplug: it goes")
 def _():
-    vm = S["a"]
+    vm = S.need("a", "the guests did not boot")
     vdi = s().call("VDI.create", minimal_vdi(h().sr, "hotplug", 16 * MiB))
     vbd = s().call("VBD.create", minimal_vbd(vm, vdi, userdevice="1"))
     eq(s().call("VBD.get_currently_attached", vbd), False, "a new VBD of a running VM is not attached")
@@ -146,7 +146,7 @@ def _():
 
 @t.test("VIF.plug of a second NIC into the running guest: eth1 appears; VIF.unplug: it goes, with its tap")
 def _():
-    vm = S["a"]
+    vm = S.need("a", "the guests did not boot")
     vif = add_vif(vm, "1")
     eq(s().call("VIF.get_currently_attached", vif), False, "a new VIF is not attached")
     sh = Serial(h(), vm)
@@ -168,7 +168,7 @@ def _():
 
 @t.test("VBD.insert and VBD.eject change a CD drive's medium under the running guest")
 def _():
-    vm = S["b"]
+    vm = S.need("b", "the guests did not boot")
     sh = Serial(h(), vm)
     eq(sh.run("echo up"), "up", "guest B answers")
     sh.close()
@@ -195,10 +195,10 @@ def _():
 
 @t.test("the guests stop; their taps go; plug on a halted VM: VM_BAD_POWER_STATE")
 def _():
-    for vm in (S["a"], S["b"]):
+    for vm in (S.need("a", "the guests did not boot"), S.need("b", "the guests did not boot")):
         s().call("VM.hard_shutdown", vm)
     ok(not taps(), "no tap left: %r" % sorted(NS.link_names()))
-    vif = s().call("VM.get_VIFs", S["a"])[0]
+    vif = s().call("VM.get_VIFs", S.need("a", "the guests did not boot"))[0]
     eq(s().call("VIF.get_allowed_operations", vif), [], "nothing allowed on a halted VM's VIF")
     expect_error(s().call, "VM_BAD_POWER_STATE", "VIF.plug", vif)
 
