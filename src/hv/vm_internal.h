@@ -59,7 +59,7 @@ struct vm_runtime {
 	pthread_mutex_t lock;	/* fields below */
 	pthread_cond_t cond;
 	bool status_dirty;	/* an event asks to re-read query-status */
-	bool resets;		/* RESET seen since last look */
+	bool guest_reset;	/* a RESET the guest made, not yet seen by the monitor thread */
 	bool exited;		/* the process is gone (monitor saw it) */
 	bool finished;		/* records cleaned; out of the table */
 	const char *exit_state; /* power state to record on exit: "Halted" (default) or "Suspended" */
@@ -178,8 +178,9 @@ int vm_vif_tap_name(const char *vm_uuid, const char *device, char tap[16]);
 int vm_network_bridge(struct xapi_server *srv, const char *network_ref, char bridge[16], struct err *e);
 int vm_vdi_clone(struct xapi_server *srv, const char *vdi_ref, char new_ref[REF_LEN], struct err *e);
 int vm_vdi_snapshot(struct xapi_server *srv, const char *vdi_ref, char new_ref[REF_LEN], struct err *e);
-int vm_vdi_copy(struct xapi_server *srv, const char *vdi_ref, const char *sr_ref, const char *task_ref,
-		char new_ref[REF_LEN], struct err *e);
+/* A full copy whose progress 0..1 is base..base+share of the task's (a VM's copy: all its disks in one task). */
+int vm_vdi_copy(struct xapi_server *srv, const char *vdi_ref, const char *sr_ref, const char *task_ref, double base,
+		double share, char new_ref[REF_LEN], struct err *e);
 int vm_vdi_create(struct xapi_server *srv, const char *sr_ref, const char *name, long long size, const char *type,
 		  char new_ref[REF_LEN], struct err *e);
 int vm_vdi_destroy(struct xapi_server *srv, const char *vdi_ref, struct err *e);

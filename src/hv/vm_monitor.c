@@ -74,9 +74,11 @@ static void on_event(void *arg, const json_t *ev)
 	for (size_t i = 0; i < sizeof(status_events) / sizeof(status_events[0]); i++)
 		if (strcmp(name, status_events[i]) == 0)
 			rt->status_dirty = true;
+	const json_t *data = json_object_get(ev, "data");
+
 	if (strcmp(name, "RESET") == 0) {
 		rt->reboots++;
-		rt->resets = true;
+		rt->guest_reset |= json_is_true(json_object_get(data, "guest"));
 	}
 	if (strcmp(name, "DEVICE_DELETED") == 0) {
 		const char *dev = json_string_value(json_object_get(json_object_get(ev, "data"), "device"));
@@ -85,7 +87,13 @@ static void on_event(void *arg, const json_t *ev)
 		if (dev != NULL && json_array_size(rt->deleted) < 64)
 			json_array_append_new(rt->deleted, json_string(dev));
 	}
-	if (strcmp(name, "SHUTDOWN") == 0 && json_is_true(json_object_get(json_object_get(ev, "data"), "guest")))
+	/*
+	 * A shutdown the guest made, except a reboot that actions_after_reboot
+	 * "destroy" turned into one (-action reboot=shutdown: reason guest-reset),
+	 * which must not be restarted by actions_after_shutdown.
+	 */
+	if (strcmp(name, "SHUTDOWN") == 0 && json_is_true(json_object_get(data, "guest")) &&
+	    strcmp(json_string_value(json_object_get(data, "reason")) ?: "", "guest-reset") != 0)
 		rt->guest_shutdown = true;
 	pthread_cond_broadcast(&rt->cond);
 	pthread_mutex_unlock(&rt->lock);
@@ -338,6 +346,16 @@ static void finish(struct vm_runtime *rt)
 	}
 }
 
+/* The guest rebooted itself (actions_after_reboot "restart": QEMU reset it in place): a new boot. */
+static void guest_rebooted(struct vm_runtime *rt)
+{
+	struct err e = {0};
+
+	log_info("VM %s: the guest rebooted", rt->uuid);
+	if (vm_metrics_touch_start(rt->mgr->srv, rt->ref, &e) < 0)
+		err_clear(&e);
+}
+
 static void *monitor_main(void *arg)
 {
 	struct vm_runtime *rt = arg;
@@ -348,7 +366,7 @@ static void *monitor_main(void *arg)
 			{.fd = rt->pidfd, .events = POLLIN},
 			{.fd = -1, .events = POLLIN},
 		};
-		bool dirty;
+		bool dirty, reset;
 
 		pthread_mutex_lock(&rt->qmp_lock);
 		p[2].fd = qmp_fd(rt->qmp);
@@ -368,9 +386,13 @@ static void *monitor_main(void *arg)
 			read_idle(rt);
 		pthread_mutex_lock(&rt->lock);
 		dirty = rt->status_dirty;
+		reset = rt->guest_reset;
+		rt->guest_reset = false;
 		pthread_mutex_unlock(&rt->lock);
 		if (dirty)
 			refresh_status(rt);
+		if (reset)
+			guest_rebooted(rt);
 	}
 	finish(rt);
 	vm_runtime_put(rt);
