@@ -1,13 +1,16 @@
 /*
  * The VM commands of xe: vm-start, vm-shutdown, vm-reboot, vm-suspend,
- * vm-resume, vm-pause, vm-unpause, vm-clone, vm-snapshot, vm-uninstall,
- * vm-install, vm-disk-add, snapshot-revert.
+ * vm-resume, vm-pause, vm-unpause, vm-clone, vm-copy, vm-snapshot,
+ * vm-uninstall, vm-install, vm-disk-add, snapshot-revert.
  *
  * The VM is chosen as xe chooses it: uuid=UUID, or vm=NAME-OR-UUID, which
  * must match exactly one VM (not a template, not a snapshot) by uuid or
  * name-label. Long operations run as Async calls, with a progress bar on
  * a terminal (task.c); the power commands are a table, one row each.
  */
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,48 +141,164 @@ int cmd_vm_power(struct cli_ctx *ctx)
 
 /* ---- copies ----------------------------------------------------------- */
 
-/* vm-clone / vm-snapshot: the new VM's (or snapshot's) uuid on stdout. */
+/* The copying commands: one row each. The new VM's (or snapshot's) uuid goes to stdout. */
+static const struct copy_row {
+	const char *command;
+	const char *method; /* VM.* (ref, new name, ...) */
+	bool sr;	    /* then the target SR: sr-uuid=, or NULL for each disk's own */
+	bool ignore_vdis;   /* then the VDIs left out (none) */
+} copy_rows[] = {
+    {"vm-clone", "VM.clone", false, false},
+    {"vm-copy", "VM.copy", true, false},
+    {"vm-snapshot", "VM.snapshot", false, true},
+};
+
 int cmd_vm_copy(struct cli_ctx *ctx)
 {
 	const char *name = args_require(ctx->args, "new-name-label", ctx->name);
-	bool snapshot = strcmp(ctx->name, "vm-snapshot") == 0;
-	char *ref, *result = NULL;
+	const char *sr_uuid = args_get(ctx->args, "sr-uuid");
+	const struct copy_row *row = NULL;
+	char *ref = NULL, *sr = NULL, *result = NULL;
 	int status;
 
-	if (name == NULL)
+	for (size_t i = 0; i < sizeof(copy_rows) / sizeof(copy_rows[0]); i++)
+		if (strcmp(copy_rows[i].command, ctx->name) == 0)
+			row = &copy_rows[i];
+	if (row == NULL || name == NULL)
 		return CLI_USAGE;
 	if ((ref = vm_select(ctx, "vm", false, &status)) == NULL)
 		return status;
-	json_t *params = snapshot ? json_pack("[s, s, []]", ref, name) : json_pack("[s, s]", ref, name);
-	status = run_async(ctx, snapshot ? "VM.snapshot" : "VM.clone", params, &result);
+	if (row->sr && sr_uuid != NULL &&
+	    (sr = fields_ref_by_uuid(ctx->conn, model_class_find("SR"), sr_uuid, &status)) == NULL)
+		goto out;
+	json_t *params = json_pack("[s, s]", ref, name);
+	if (row->sr)
+		json_array_append_new(params, json_string(sr ? sr : "OpaqueRef:NULL"));
+	if (row->ignore_vdis)
+		json_array_append_new(params, json_array());
+	status = run_async(ctx, row->method, params, &result);
 	if (status == CLI_OK)
 		status = print_vm_uuid(ctx, result);
+out:
 	free(result);
+	free(sr);
 	free(ref);
 	return status;
 }
 
-/* vm-install template=NAME|UUID new-name-label= [sr-uuid=]: a clone of the template (a copy onto sr-uuid). */
+/* ---- vm-install ------------------------------------------------------- */
+
+/*
+ * The disks spec with every <disk>'s sr set to sr_uuid, as xe's
+ * rewrite_provisioning_xml does; NULL when it is not a <provision> spec
+ * (then it stays as it is, and VM.provision says what is wrong with it).
+ */
+static char *spec_on_sr(const char *xml, const char *sr_uuid)
+{
+	xmlDoc *doc = xmlReadMemory(xml, (int)strnlen(xml, INT32_MAX), NULL, NULL,
+				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+	xmlBuffer *buf = NULL;
+	char *out = NULL;
+
+	if (root == NULL || doc->intSubset != NULL || strcmp((const char *)root->name, "provision") != 0)
+		goto out;
+	for (xmlNode *n = root->children; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "disk") == 0 &&
+		    xmlSetProp(n, (const xmlChar *)"sr", (const xmlChar *)sr_uuid) == NULL)
+			goto out;
+	if ((buf = xmlBufferCreate()) != NULL && xmlNodeDump(buf, doc, root, 0, 0) >= 0)
+		out = strdup((const char *)xmlBufferContent(buf));
+out:
+	xmlBufferFree(buf);
+	xmlFreeDoc(doc);
+	return out;
+}
+
+/* The uuid of the SR a new VM's disks spec is provisioned on: sr-uuid=, else the pool's default SR's (or ""). */
+static char *provision_sr_uuid(struct cli_ctx *ctx, int *status)
+{
+	const char *given = args_get(ctx->args, "sr-uuid");
+	json_t *pools = NULL, *sr = NULL, *uuid = NULL;
+	char *out = NULL;
+
+	*status = CLI_OK;
+	if (given != NULL)
+		return strdup(given);
+	if ((*status = conn_call(ctx->conn, "pool.get_all", NULL, &pools)) == CLI_OK && json_array_size(pools) > 0 &&
+	    (*status = conn_call(ctx->conn, "pool.get_default_SR", json_pack("[O]", json_array_get(pools, 0)), &sr)) ==
+		CLI_OK &&
+	    json_is_string(sr) && strcmp(json_string_value(sr), "OpaqueRef:NULL") != 0)
+		*status = conn_call(ctx->conn, "SR.get_uuid", json_pack("[O]", sr), &uuid);
+	if (*status == CLI_OK)
+		out = strdup(json_is_string(uuid) ? json_string_value(uuid) : "");
+	json_decref(uuid);
+	json_decref(sr);
+	json_decref(pools);
+	return out;
+}
+
+/* Point the new VM's disks spec (if any) at the SR with this uuid, as xe vm-install does before provisioning. */
+static int spec_to_sr(struct cli_ctx *ctx, const char *vm, const char *sr_uuid)
+{
+	json_t *oc = NULL;
+	char *spec = NULL;
+	int status = conn_call(ctx->conn, "VM.get_other_config", json_pack("[s]", vm), &oc);
+	const char *xml = json_string_value(json_object_get(oc, "disks"));
+
+	if (status != CLI_OK || xml == NULL)
+		goto out;
+	if (sr_uuid[0] == '\0') {
+		fprintf(stderr, "Error: the pool has no default SR for the template's disks: give sr-uuid=\n");
+		status = CLI_USAGE;
+		goto out;
+	}
+	if ((spec = spec_on_sr(xml, sr_uuid)) == NULL)
+		goto out;
+	status = conn_call(ctx->conn, "VM.remove_from_other_config", json_pack("[s, s]", vm, "disks"), NULL);
+	if (status == CLI_OK)
+		status =
+		    conn_call(ctx->conn, "VM.add_to_other_config", json_pack("[s, s, s]", vm, "disks", spec), NULL);
+out:
+	free(spec);
+	json_decref(oc);
+	return status;
+}
+
+static int destroy_vm_and_disks(struct cli_ctx *ctx, const char *vm, bool say);
+
+/*
+ * vm-install template=NAME|UUID new-name-label= [sr-uuid=], as xe does it: a
+ * clone of the template (a full copy onto sr-uuid), its disks spec pointed
+ * at sr-uuid or the pool's default SR, then VM.provision, which makes those
+ * disks and turns the new template into a VM. On failure the new VM goes.
+ */
 int cmd_vm_install(struct cli_ctx *ctx)
 {
 	const char *name = args_require(ctx->args, "new-name-label", ctx->name);
-	const char *sr_uuid = args_get(ctx->args, "sr-uuid");
-	char *tmpl, *result = NULL, *sr = NULL;
+	const char *sr_given = args_get(ctx->args, "sr-uuid");
+	char *tmpl, *result = NULL, *sr = NULL, *sr_uuid = NULL;
 	int status;
 
 	if (name == NULL)
 		return CLI_USAGE;
 	if ((tmpl = vm_select(ctx, "template", true, &status)) == NULL)
 		return status;
-	if (sr_uuid != NULL && (sr = fields_ref_by_uuid(ctx->conn, model_class_find("SR"), sr_uuid, &status)) == NULL)
+	if (sr_given != NULL && (sr = fields_ref_by_uuid(ctx->conn, model_class_find("SR"), sr_given, &status)) == NULL)
+		goto out;
+	if ((sr_uuid = provision_sr_uuid(ctx, &status)) == NULL)
 		goto out;
 	status = sr ? run_async(ctx, "VM.copy", json_pack("[s, s, s]", tmpl, name, sr), &result)
 		    : run_async(ctx, "VM.clone", json_pack("[s, s]", tmpl, name), &result);
-	if (status == CLI_OK)
-		status = conn_call(ctx->conn, "VM.set_is_a_template", json_pack("[s, b]", result, 0), NULL);
-	if (status == CLI_OK)
+	if (status != CLI_OK)
+		goto out;
+	if ((status = spec_to_sr(ctx, result, sr_uuid)) == CLI_OK &&
+	    (status = run_async(ctx, "VM.provision", json_pack("[s]", result), NULL)) == CLI_OK)
 		status = print_vm_uuid(ctx, result);
+	if (status != CLI_OK)
+		destroy_vm_and_disks(ctx, result, false);
 out:
+	free(sr_uuid);
 	free(result);
 	free(sr);
 	free(tmpl);
@@ -230,13 +349,39 @@ static json_t *disk_vdis(struct cli_ctx *ctx, const char *vm, int *status)
 	return out;
 }
 
+/* Destroy a halted VM, then its disks (say: print each one destroyed). */
+static int destroy_vm_and_disks(struct cli_ctx *ctx, const char *vm, bool say)
+{
+	json_t *vdis, *v;
+	int status;
+	size_t i;
+
+	if ((vdis = disk_vdis(ctx, vm, &status)) == NULL)
+		return status;
+	if ((status = conn_call(ctx->conn, "VM.destroy", json_pack("[s]", vm), NULL)) != CLI_OK)
+		goto out;
+	json_array_foreach(vdis, i, v)
+	{
+		json_t *uuid = NULL;
+
+		conn_call(ctx->conn, "VDI.get_uuid", json_pack("[O]", v), &uuid);
+		if (conn_call(ctx->conn, "VDI.destroy", json_pack("[O]", v), NULL) != CLI_OK)
+			status = CLI_API;
+		else if (say)
+			printf("Destroyed VDI %s\n", json_string_value(uuid) ?: "");
+		json_decref(uuid);
+	}
+out:
+	json_decref(vdis);
+	return status;
+}
+
 /* vm-uninstall [--force]: the VM and its disks go (--force: a running VM is stopped first). */
 int cmd_vm_uninstall(struct cli_ctx *ctx)
 {
-	json_t *power = NULL, *vdis = NULL, *v;
+	json_t *power = NULL;
 	char *ref;
 	int status;
-	size_t i;
 
 	if ((ref = vm_select(ctx, "vm", false, &status)) == NULL)
 		return status;
@@ -252,22 +397,8 @@ int cmd_vm_uninstall(struct cli_ctx *ctx)
 		if ((status = run_async(ctx, "VM.hard_shutdown", json_pack("[s]", ref), NULL)) != CLI_OK)
 			goto out;
 	}
-	if ((vdis = disk_vdis(ctx, ref, &status)) == NULL ||
-	    (status = conn_call(ctx->conn, "VM.destroy", json_pack("[s]", ref), NULL)) != CLI_OK)
-		goto out;
-	json_array_foreach(vdis, i, v)
-	{
-		json_t *uuid = NULL;
-
-		conn_call(ctx->conn, "VDI.get_uuid", json_pack("[O]", v), &uuid);
-		if (conn_call(ctx->conn, "VDI.destroy", json_pack("[O]", v), NULL) != CLI_OK)
-			status = CLI_API;
-		else
-			printf("Destroyed VDI %s\n", json_string_value(uuid) ?: "");
-		json_decref(uuid);
-	}
+	status = destroy_vm_and_disks(ctx, ref, true);
 out:
-	json_decref(vdis);
 	json_decref(power);
 	free(ref);
 	return status;

@@ -26,6 +26,7 @@ static const char *const p_vm_opt[] = {"vm", "uuid", NULL};
 static const char *const p_new_name[] = {"new-name-label", NULL};
 static const char *const p_install[] = {"template", "new-name-label", NULL};
 static const char *const p_install_opt[] = {"sr-uuid", NULL};
+static const char *const p_copy_opt[] = {"vm", "uuid", "sr-uuid", NULL};
 static const char *const p_disk_add[] = {"disk-size", "device", NULL};
 static const char *const p_disk_add_opt[] = {"vm", "uuid", "sr-uuid", NULL};
 static const char *const p_snapshot_uuid[] = {"snapshot-uuid", NULL};
@@ -48,11 +49,14 @@ const struct cli_command cli_commands[] = {
     {"vm-unpause", cmd_vm_power, NULL, p_vm_opt, 0, 0, "Run a paused VM again."},
     {"vm-clone", cmd_vm_copy, p_new_name, p_vm_opt, 0, 0,
      "Clone a halted VM (copy-on-write disks); prints the new VM's uuid."},
+    {"vm-copy", cmd_vm_copy, p_new_name, p_copy_opt, 0, 0,
+     "Copy a halted VM with full copies of its disks (sr-uuid=: onto that SR); prints the new VM's uuid."},
     {"vm-snapshot", cmd_vm_copy, p_new_name, p_vm_opt, 0, 0, "Snapshot a VM; prints the snapshot's uuid."},
     {"vm-uninstall", cmd_vm_uninstall, NULL, p_vm_opt, 0, 0,
      "Destroy a halted VM and its disks; --force: stop it first if it runs."},
     {"vm-install", cmd_vm_install, p_install, p_install_opt, 0, 0,
-     "Make a VM from a template (template=NAME or uuid); sr-uuid= copies its disks there."},
+     "Make a VM from a template (template=NAME or uuid): a clone (sr-uuid=: a copy onto that SR), then "
+     "VM.provision makes the disks of its spec on sr-uuid or the default SR."},
     {"vm-disk-add", cmd_vm_disk_add, p_disk_add, p_disk_add_opt, 0, 0,
      "Add a new disk (disk-size=BYTES, or 10G; device=N) to a VM; plugged at once when it runs."},
     {"snapshot-revert", cmd_snapshot_revert, p_snapshot_uuid, NULL, 0, 0,

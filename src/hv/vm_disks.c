@@ -1,6 +1,6 @@
 /*
  * VM operations on records and disks: create, destroy, clone, copy,
- * snapshot, revert, provision (see vm_ops.h).
+ * snapshot, revert (see vm_ops.h; provision is vm_provision.c).
  *
  * A new VM (clone, copy, snapshot) is the source's record with its own
  * uuid, every runtime field reset (Halted, not resident, no consoles) and
@@ -153,6 +153,12 @@ static bool ref_in(const json_t *set, const char *ref)
 	return false;
 }
 
+/*
+ * One clone, copy or snapshot of a VM's disks. The task's progress goes
+ * once from 0 to 1 over all of them: each disk has its share, by virtual
+ * size as xapi's safe_clone_disks gives it (by count when every disk is
+ * empty), and a copy's own 0..1 is scaled into that share.
+ */
 struct copy_job {
 	struct xapi_server *srv;
 	enum disk_mode mode;
@@ -160,21 +166,78 @@ struct copy_job {
 	const char *task;
 	const json_t *ignore;
 	json_t *made_vdis; /* refs to undo on failure */
+	double total;	   /* the weights of all disks to make */
+	double done;	   /* the weights of the disks made */
+	bool by_count;	   /* weight 1 per disk (all sizes 0), else the virtual size */
 };
+
+static const char *const S_HALTED[] = {"Halted", NULL};
+static const char *const S_SNAPSHOTTABLE[] = {"Halted", "Running", "Paused", NULL};
+
+/* Does the VBD get a new VDI? Not an empty drive, a CD (the ISO is shared) or an ignored VDI. */
+static bool vbd_gets_new_vdi(const struct copy_job *j, const json_t *vbd)
+{
+	const char *vdi = str(vbd, "VDI");
+
+	return !ref_is_null(vdi) && !json_is_true(json_object_get(vbd, "empty")) &&
+	       strcmp(str(vbd, "type"), "CD") != 0 && !(j->ignore && ref_in(j->ignore, vdi));
+}
+
+static double disk_weight(const struct copy_job *j, const char *vdi)
+{
+	json_t *v;
+	json_int_t size;
+
+	if (j->by_count)
+		return 1.0;
+	v = db_get(j->srv->store, cls("VDI"), vdi, NULL);
+	size = v ? json_integer_value(json_object_get(v, "virtual_size")) : 0;
+	json_decref(v);
+	return size > 0 ? (double)size : 0.0;
+}
+
+static void plan_progress(struct copy_job *j, const json_t *src)
+{
+	size_t i, count = 0;
+	json_t *r;
+
+	j->total = j->done = 0;
+	j->by_count = false;
+	json_array_foreach(json_object_get(src, "VBDs"), i, r)
+	{
+		json_t *vbd = db_get(j->srv->store, cls("VBD"), json_string_value(r), NULL);
+
+		if (vbd && vbd_gets_new_vdi(j, vbd)) {
+			j->total += disk_weight(j, str(vbd, "VDI"));
+			count++;
+		}
+		json_decref(vbd);
+	}
+	if (j->total <= 0) {
+		j->by_count = true;
+		j->total = (double)count;
+	}
+}
+
+static double progress_at(const struct copy_job *j, double done)
+{
+	return j->total > 0 && done < j->total ? done / j->total : 1.0;
+}
 
 /* The new VDI for a VBD of the source. new_vdi "" when the VBD keeps no disk. */
 static int copy_vdi(struct copy_job *j, const json_t *vbd, char new_vdi[REF_LEN], struct err *e)
 {
 	const char *vdi = str(vbd, "VDI");
+	double weight;
 	int rc;
 
 	new_vdi[0] = '\0';
-	if (ref_is_null(vdi) || json_is_true(json_object_get(vbd, "empty")) || strcmp(str(vbd, "type"), "CD") == 0) {
-		snprintf(new_vdi, REF_LEN, "%s", vdi);
+	if (!vbd_gets_new_vdi(j, vbd)) {
+		if (!(j->ignore && ref_in(j->ignore, vdi)))
+			snprintf(new_vdi, REF_LEN, "%s", vdi); /* the drive itself is copied */
 		return 0;
 	}
-	if (j->ignore && ref_in(j->ignore, vdi))
-		return 0;
+	weight = disk_weight(j, vdi);
 	switch (j->mode) {
 	case DISK_CLONE:
 		rc = vm_vdi_clone(j->srv, vdi, new_vdi, e);
@@ -190,12 +253,16 @@ static int copy_vdi(struct copy_job *j, const json_t *vbd, char new_vdi[REF_LEN]
 			return -1;
 		snprintf(sr, sizeof(sr), "%s", j->sr && !ref_is_null(j->sr) ? j->sr : str(v, "SR"));
 		json_decref(v);
-		rc = vm_vdi_copy(j->srv, vdi, sr, j->task, new_vdi, e);
+		double base = progress_at(j, j->done);
+		rc = vm_vdi_copy(j->srv, vdi, sr, j->task, base, progress_at(j, j->done + weight) - base, new_vdi, e);
 	}
 	}
-	if (rc == 0)
-		json_array_append_new(j->made_vdis, json_string(new_vdi));
-	return rc;
+	if (rc < 0)
+		return -1;
+	json_array_append_new(j->made_vdis, json_string(new_vdi));
+	j->done += weight;
+	task_progress(j->srv, j->task, progress_at(j, j->done));
+	return 0;
 }
 
 static int copy_vbds(struct copy_job *j, const json_t *src, const char *new_vm, struct err *e)
@@ -203,6 +270,7 @@ static int copy_vbds(struct copy_job *j, const json_t *src, const char *new_vm, 
 	size_t i;
 	json_t *r;
 
+	plan_progress(j, src);
 	json_array_foreach(json_object_get(src, "VBDs"), i, r)
 	{
 		json_t *vbd = db_get(j->srv->store, cls("VBD"), json_string_value(r), e);
@@ -296,9 +364,11 @@ static int copy_vm(struct copy_job *j, const json_t *src, json_t *rec, char new_
 	return 0;
 }
 
-static const char *const S_HALTED[] = {"Halted", NULL};
-static const char *const S_SNAPSHOTTABLE[] = {"Halted", "Running", "Paused", NULL};
-
+/*
+ * Clone and copy keep is_a_template as xapi does: the copy of a template (or
+ * of a snapshot, which is one) is a template, which VM.provision turns into
+ * a VM (xe vm-install: clone or copy, then provision).
+ */
 int vm_op_clone(struct xapi_server *srv, const char *vm, const char *name, const char *task, char new_vm[REF_LEN],
 		struct err *e)
 {
@@ -314,7 +384,6 @@ int vm_op_clone(struct xapi_server *srv, const char *vm, const char *name, const
 		rec = json_deep_copy(src);
 		reset_runtime(rec);
 		json_object_set_new(rec, "name_label", json_string(name));
-		json_object_set_new(rec, "is_a_template", json_false()); /* a clone of a template is a VM */
 		rc = copy_vm(&j, src, rec, new_vm, e);
 		json_decref(rec);
 	}
@@ -431,12 +500,10 @@ static int snapshot_live_disks(struct copy_job *j, struct vm_runtime *rt, const 
 	json_array_foreach(json_object_get(src, "VBDs"), i, r)
 	{
 		json_t *vbd = db_get(j->srv->store, cls("VBD"), json_string_value(r), e);
-		bool skip = vbd == NULL || json_is_true(json_object_get(vbd, "empty")) ||
-			    strcmp(str(vbd, "type"), "CD") == 0 || (j->ignore && ref_in(j->ignore, str(vbd, "VDI")));
 
 		if (vbd == NULL)
 			return -1;
-		rc = skip ? 0 : switch_to_overlay(j->srv, rt, vbd, e);
+		rc = vbd_gets_new_vdi(j, vbd) ? switch_to_overlay(j->srv, rt, vbd, e) : 0;
 		json_decref(vbd);
 		if (rc < 0)
 			return -1;
@@ -607,102 +674,5 @@ int vm_op_revert(struct xapi_server *srv, const char *snapshot, const char *task
 out:
 	json_decref(vm);
 	json_decref(snap);
-	return rc;
-}
-
-/* ---- provision -------------------------------------------------------------- */
-
-/* The value of attr="..." inside one <disk .../> element, into out ("" if absent). */
-static void xml_attr(const char *elem, const char *end, const char *attr, char *out, size_t size)
-{
-	char pat[64];
-	const char *p, *q;
-
-	out[0] = '\0';
-	snprintf(pat, sizeof(pat), " %s=\"", attr);
-	p = strstr(elem, pat);
-	if (p == NULL || p > end)
-		return;
-	p += strlen(pat);
-	q = strchr(p, '"');
-	if (q == NULL || q > end)
-		return;
-	snprintf(out, size, "%.*s", (int)(q - p), p);
-}
-
-static void default_sr(struct xapi_server *srv, char sr[REF_LEN])
-{
-	struct err e = {0};
-	json_t *pool = db_get(srv->store, cls("pool"), srv->pool_ref, &e);
-
-	snprintf(sr, REF_LEN, "%s", pool ? str(pool, "default_SR") : REF_NULL);
-	json_decref(pool);
-	err_clear(&e);
-}
-
-static int provision_disk(struct xapi_server *srv, const char *vm, const json_t *rec, const char *elem,
-			  const char *end, struct err *e)
-{
-	char device[16], size[32], sr[REF_LEN], bootable[8], type[32], name[160], vdi[REF_LEN];
-	json_t *vbd;
-	int rc;
-
-	xml_attr(elem, end, "device", device, sizeof(device));
-	xml_attr(elem, end, "size", size, sizeof(size));
-	xml_attr(elem, end, "sr", sr, sizeof(sr));
-	xml_attr(elem, end, "bootable", bootable, sizeof(bootable));
-	xml_attr(elem, end, "type", type, sizeof(type));
-	if (device[0] == '\0' || atoll(size) <= 0) {
-		err_set(e, "INVALID_VALUE", "other_config:disks", elem, NULL);
-		return -1;
-	}
-	if (sr[0] == '\0' || !db_exists(srv->store, cls("SR"), sr))
-		default_sr(srv, sr);
-	snprintf(name, sizeof(name), "%s %s", str(rec, "name_label"), device);
-	if (vm_vdi_create(srv, sr, name, atoll(size), type[0] ? type : "system", vdi, e) < 0)
-		return -1;
-	vbd = record_new_default(cls("VBD"));
-	json_object_set_new(vbd, "VM", json_string(vm));
-	json_object_set_new(vbd, "VDI", json_string(vdi));
-	json_object_set_new(vbd, "userdevice", json_string(device));
-	json_object_set_new(vbd, "bootable", json_boolean(strcmp(bootable, "true") == 0));
-	json_object_set_new(vbd, "mode", json_string("RW"));
-	json_object_set_new(vbd, "type", json_string("Disk"));
-	json_object_set_new(vbd, "empty", json_false());
-	rc = db_create(srv->store, cls("VBD"), vbd, NULL, NULL, e);
-	json_decref(vbd);
-	return rc;
-}
-
-int vm_op_provision(struct xapi_server *srv, const char *vm, const char *task, struct err *e)
-{
-	char key[REF_LEN];
-	json_t *rec;
-	int rc = 0;
-
-	if (vm_op_begin(srv, vm, "provision", task, S_HALTED, key, e) < 0)
-		return -1;
-	if ((rec = db_get(srv->store, cls("VM"), vm, e)) == NULL) {
-		vm_op_end(srv, vm, key);
-		return -1;
-	}
-	const char *xml = json_string_value(json_object_get(json_object_get(rec, "other_config"), "disks"));
-	for (const char *p = xml ? strstr(xml, "<disk ") : NULL; p && rc == 0; p = strstr(p + 1, "<disk ")) {
-		const char *end = strchr(p, '>');
-
-		if (end == NULL)
-			break;
-		rc = provision_disk(srv, vm, rec, p, end, e);
-	}
-	/* as xapi: the disks are made once */
-	if (rc == 0 && xml) {
-		json_t *oc = json_deep_copy(json_object_get(rec, "other_config"));
-
-		json_object_del(oc, "disks");
-		db_set_field(srv->store, cls("VM"), vm, "other_config", oc, e);
-		json_decref(oc);
-	}
-	json_decref(rec);
-	vm_op_end(srv, vm, key);
 	return rc;
 }

@@ -140,13 +140,13 @@ int vm_vdi_snapshot(struct xapi_server *srv, const char *vdi_ref, char new_ref[R
 #endif
 }
 
-int vm_vdi_copy(struct xapi_server *srv, const char *vdi_ref, const char *sr_ref, const char *task_ref,
-		char new_ref[REF_LEN], struct err *e)
+int vm_vdi_copy(struct xapi_server *srv, const char *vdi_ref, const char *sr_ref, const char *task_ref, double base,
+		double share, char new_ref[REF_LEN], struct err *e)
 {
 #ifdef HAVE_STORAGE_API
-	return storage_vdi_copy(srv, vdi_ref, sr_ref, task_ref, new_ref, e);
+	return storage_vdi_copy_part(srv, vdi_ref, sr_ref, task_ref, base, share, new_ref, e);
 #else
-	(void)srv, (void)vdi_ref, (void)sr_ref, (void)task_ref, (void)new_ref;
+	(void)srv, (void)vdi_ref, (void)sr_ref, (void)task_ref, (void)base, (void)share, (void)new_ref;
 	return no_storage(e);
 #endif
 }

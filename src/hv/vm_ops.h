@@ -48,9 +48,12 @@ int vm_op_copy(struct xapi_server *srv, const char *vm, const char *name, const 
 int vm_op_snapshot(struct xapi_server *srv, const char *vm, const char *name, json_t *ignore_vdis,
 		   const char *task, char new_vm[REF_LEN], struct err *e);
 int vm_op_revert(struct xapi_server *srv, const char *snapshot, const char *task, struct err *e);
-int vm_op_provision(struct xapi_server *srv, const char *vm, const char *task, struct err *e);
 int vm_op_destroy(struct xapi_server *srv, const char *vm, struct err *e);
 /* A VM.create record completed with what the driver keeps (allowed_operations, metrics). */
 int vm_op_create(struct xapi_server *srv, json_t *args, char new_vm[REF_LEN], struct err *e);
+
+/* vm_provision.c: a template's other_config:disks made into disks, and the template into a VM
+ * (PROVISION_ONLY_ALLOWED_ON_TEMPLATE [], UUID_INVALID [sr, uuid], INTERNAL_ERROR for a bad spec) */
+int vm_op_provision(struct xapi_server *srv, const char *vm, const char *task, struct err *e);
 
 #endif

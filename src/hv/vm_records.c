@@ -26,7 +26,7 @@ static const struct model_class *cls(const char *name)
 /* ---- allowed operations by power state ---------------------------------- */
 
 static const char *const ops_halted[] = {"start", "start_on", "clone", "copy", "snapshot", "destroy", "export",
-					 "provision", "make_into_template", "changing_VCPUs", "changing_memory_limits",
+					 "make_into_template", "changing_VCPUs", "changing_memory_limits",
 					 "changing_static_range", "changing_dynamic_range", "metadata_export", NULL};
 static const char *const ops_running[] = {"clean_shutdown", "hard_shutdown", "clean_reboot", "hard_reboot",
 					  "pause", "suspend", "snapshot", "shutdown", "changing_dynamic_range",

@@ -44,6 +44,9 @@ int storage_vdi_revert_to(struct xapi_server *srv, const char *vdi_ref, const ch
 /* A full copy into sr_ref; progress on task_ref (may be NULL or ""), which may cancel it. */
 int storage_vdi_copy(struct xapi_server *srv, const char *vdi_ref, const char *sr_ref, const char *task_ref,
 		     char new_ref[REF_LEN], struct err *e);
+/* The same, as one part of a longer task: its progress 0..1 is reported as base..base+share of the task's. */
+int storage_vdi_copy_part(struct xapi_server *srv, const char *vdi_ref, const char *sr_ref, const char *task_ref,
+			  double base, double share, char new_ref[REF_LEN], struct err *e);
 /* A new empty VDI (suspend images: type "suspend"). */
 int storage_vdi_create(struct xapi_server *srv, const char *sr_ref, const char *name, int64_t virtual_size,
 		       const char *type, char new_ref[REF_LEN], struct err *e);

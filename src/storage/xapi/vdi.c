@@ -380,16 +380,19 @@ out:
 	return rc;
 }
 
+/* A copy's progress 0..1 lands on base..base+share of its task's: a VM's copy has one task for all its disks. */
 struct copy_progress {
 	struct xapi_server *srv;
 	const char *task_ref;
+	double base, share;
 };
 
 static bool copy_progress(double p, void *arg)
 {
 	struct copy_progress *c = arg;
 
-	return task_progress(c->srv, c->task_ref, p);
+	p = p < 0 ? 0 : p > 1 ? 1 : p;
+	return task_progress(c->srv, c->task_ref, c->base + c->share * p);
 }
 
 static int copy_failed(struct err *e, const char *task_ref)
@@ -402,8 +405,14 @@ static int copy_failed(struct err *e, const char *task_ref)
 int storage_vdi_copy(struct xapi_server *srv, const char *vdi_ref, const char *sr_ref, const char *task_ref,
 		     char new_ref[REF_LEN], struct err *e)
 {
+	return storage_vdi_copy_part(srv, vdi_ref, sr_ref, task_ref, 0.0, 1.0, new_ref, e);
+}
+
+int storage_vdi_copy_part(struct xapi_server *srv, const char *vdi_ref, const char *sr_ref, const char *task_ref,
+			  double base, double share, char new_ref[REF_LEN], struct err *e)
+{
 	char dir[SR_DIR_SIZE], name[VDI_NAME_SIZE], dst[SR_DIR_SIZE], uuid[UUID_STR_LEN], new_name[VDI_NAME_SIZE];
-	struct copy_progress cp = { srv, task_ref };
+	struct copy_progress cp = { srv, task_ref, base, share };
 	struct err ignore = { 0 };
 	json_t *rec;
 
@@ -436,7 +445,7 @@ int storage_vdi_copy_into(struct xapi_server *srv, const char *vdi_ref, const ch
 			  struct err *e)
 {
 	char dir[SR_DIR_SIZE], name[VDI_NAME_SIZE], idir[SR_DIR_SIZE], iname[VDI_NAME_SIZE], size[32];
-	struct copy_progress cp = { srv, task_ref };
+	struct copy_progress cp = { srv, task_ref, 0.0, 1.0 };
 	json_t *rec = NULL, *into = NULL;
 	int rc = -1;
 

@@ -366,12 +366,15 @@ def _():
     s().call("VM.destroy", vm)
 
 
-@t.test("a template cannot start: VM_IS_TEMPLATE; its clone is a VM")
+@t.test("a template cannot start: VM_IS_TEMPLATE; its clone is a template (xapi) until VM.provision")
 def _():
     tmpl = h().make_vm("tmpl", disk=False, is_a_template=True)
     expect_error(s().call, "VM_IS_TEMPLATE", "VM.start", tmpl, False, False)
     c = s().call("VM.clone", tmpl, "from-template")
-    eq(s().call("VM.get_is_a_template", c), False, "clone of a template")
+    eq(s().call("VM.get_is_a_template", c), True, "clone of a template")
+    expect_error(s().call, "VM_IS_TEMPLATE", "VM.start", c, False, False)
+    s().call("VM.provision", c)
+    eq(s().call("VM.get_is_a_template", c), False, "the clone after VM.provision")
     s().call("VM.destroy", c)
     s().call("VM.destroy", tmpl)
 
