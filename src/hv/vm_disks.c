@@ -539,7 +539,16 @@ int vm_op_snapshot(struct xapi_server *srv, const char *vm, const char *name, js
 		struct err ignore = {0};
 		json_t *st = NULL;
 
-		frozen = vm_agent(rt, "guest-fsfreeze-freeze", NULL, NULL, false, 5000, &ignore) == 0;
+		json_t *n = NULL;
+
+		frozen = vm_agent(rt, "guest-fsfreeze-freeze", NULL, &n, false, 5000, &ignore) == 0;
+		if (frozen)
+			log_info("VM %s: guest agent froze %lld file systems for the snapshot", rt->uuid,
+				 (long long)json_integer_value(n));
+		else
+			log_info("VM %s: snapshot without freezing file systems (guest agent: %s)", rt->uuid,
+				 err_code(&ignore));
+		json_decref(n);
 		err_clear(&ignore);
 		if (vm_qmp(rt, "query-status", NULL, &st, VM_QMP_TIMEOUT_MS, &ignore) == 0)
 			was_running = json_is_true(json_object_get(st, "running"));
@@ -562,8 +571,10 @@ int vm_op_snapshot(struct xapi_server *srv, const char *vm, const char *name, js
 		pthread_mutex_lock(&rt->lock);
 		rt->hold_records = false;
 		pthread_mutex_unlock(&rt->lock);
-		if (frozen)
-			vm_agent(rt, "guest-fsfreeze-thaw", NULL, NULL, false, 5000, &ignore);
+		if (frozen && vm_agent(rt, "guest-fsfreeze-thaw", NULL, NULL, false, 5000, &ignore) == 0)
+			log_info("VM %s: guest agent thawed the file systems", rt->uuid);
+		else if (frozen)
+			log_warn("VM %s: guest agent did not thaw the file systems: %s", rt->uuid, err_code(&ignore));
 		err_clear(&ignore);
 		vm_runtime_put(rt);
 	} else {
