@@ -29,6 +29,9 @@ def main():
     d = o.Daemon().start()
     try:
         s = d.login()
+        # the accelerator probe boots test guests for a few seconds after start-up: let it finish
+        host = s.host.get_all()[0]
+        o.wait_until(lambda: s.host.get_other_config(host).get("ovcp-accelerator"), 30)
         pool = s.pool.get_all()[0]
         sr = s.pool.get_default_SR(pool)
         sr_dir = s.PBD.get_device_config(s.SR.get_PBDs(sr)[0])["path"]

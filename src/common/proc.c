@@ -390,6 +390,21 @@ int proc_start(char *const argv[], const struct proc_opts *opts, pid_t *pid, str
 
 /* ---- waiting and stopping ---- */
 
+/* Sleep until pid exits or ms pass: on its pidfd when the kernel has them, else one 5 ms step. */
+static void await_exit(pid_t pid, int ms)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0) {
+		nanosleep(&(struct timespec){0, 5 * 1000 * 1000}, NULL);
+		return;
+	}
+	struct pollfd p = {fd, POLLIN, 0};
+	if (poll(&p, 1, ms) < 0 && errno != EINTR)
+		nanosleep(&(struct timespec){0, 5 * 1000 * 1000}, NULL);
+	close(fd);
+}
+
 int proc_wait(pid_t pid, int timeout_ms, int *status)
 {
 	int64_t deadline = time_monotonic_ms() + timeout_ms;
@@ -405,9 +420,10 @@ int proc_wait(pid_t pid, int timeout_ms, int *status)
 		}
 		if (r < 0 && errno != EINTR)
 			return -1;
-		if (time_monotonic_ms() >= deadline)
+		int64_t left = deadline - time_monotonic_ms();
+		if (left <= 0)
 			return 0;
-		nanosleep(&(struct timespec){0, 5 * 1000 * 1000}, NULL);
+		await_exit(pid, left > INT_MAX ? INT_MAX : (int)left);
 	}
 }
 
