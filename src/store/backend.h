@@ -1,6 +1,5 @@
 /*
- * The store's backends: how store.c dispatches to sqlite.c (and, later,
- * etcd.c).
+ * The store's backends: how store.c dispatches to sqlite.c and etcd.c.
  *
  * A backend is one row in store.c's table: a URL scheme and a table of
  * functions with the meaning documented in store.h. A backend's handle
@@ -42,5 +41,7 @@ struct store {
 
 /* sqlite.c */
 extern const struct store_backend store_backend_sqlite;
+/* etcd.c */
+extern const struct store_backend store_backend_etcd;
 
 #endif

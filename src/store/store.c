@@ -13,6 +13,7 @@
 
 static const struct store_backend *const store_backends[] = {
     &store_backend_sqlite,
+    &store_backend_etcd,
 };
 
 struct store *store_open(const char *url, struct err *e)

@@ -67,7 +67,7 @@ typedef int (*store_event_cb)(const struct store_event *ev, void *arg);
 
 /*
  * Open a store from a URL: "sqlite:PATH" (the file is created if missing)
- * or, later, "etcd://HOST:PORT". Returns NULL and fills e on failure.
+ * or "etcd://HOST:PORT[,HOST:PORT...]" (etcd.c). Returns NULL and fills e on failure.
  */
 struct store *store_open(const char *url, struct err *e);
 void store_close(struct store *s); /* NULL is a no-op */
