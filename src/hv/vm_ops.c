@@ -238,16 +238,13 @@ static int wait_reboot(struct vm_runtime *rt, int before, int timeout_ms)
 	return done ? 0 : -1;
 }
 
-int vm_op_clean_reboot(struct xapi_server *srv, const char *vm, const char *task, struct err *e)
+static int clean_reboot(struct xapi_server *srv, const char *vm, struct err *e)
 {
-	char key[REF_LEN];
-	struct vm_runtime *rt;
+	struct vm_runtime *rt = live_runtime(srv, vm, e);
 	int rc = -1, before;
 
-	if (no_driver(srv, e) < 0 || vm_op_begin(srv, vm, "clean_reboot", task, S_RUNNING, key, e) < 0)
+	if (rt == NULL)
 		return -1;
-	if ((rt = live_runtime(srv, vm, e)) == NULL)
-		goto out;
 	pthread_mutex_lock(&rt->lock);
 	before = rt->reboots;
 	pthread_mutex_unlock(&rt->lock);
@@ -263,21 +260,21 @@ int vm_op_clean_reboot(struct xapi_server *srv, const char *vm, const char *task
 		rc = 0;
 	}
 	vm_runtime_put(rt);
-out:
-	vm_op_end(srv, vm, key);
 	return rc;
 }
 
-int vm_op_hard_reboot(struct xapi_server *srv, const char *vm, const char *task, struct err *e)
+int vm_op_clean_reboot(struct xapi_server *srv, const char *vm, const char *task, struct err *e)
 {
-	char key[REF_LEN];
-	struct vm_runtime *rt;
+	return vm_op_guarded(srv, vm, "clean_reboot", S_RUNNING, clean_reboot, task, e);
+}
+
+static int hard_reboot(struct xapi_server *srv, const char *vm, struct err *e)
+{
+	struct vm_runtime *rt = live_runtime(srv, vm, e);
 	int rc = -1;
 
-	if (no_driver(srv, e) < 0 || vm_op_begin(srv, vm, "hard_reboot", task, S_LIVE, key, e) < 0)
+	if (rt == NULL)
 		return -1;
-	if ((rt = live_runtime(srv, vm, e)) == NULL)
-		goto out;
 	/* On a paused VM QEMU 7.2 leaves the reset machine in prelaunch: cont runs it. */
 	if (vm_qmp(rt, "system_reset", NULL, NULL, VM_QMP_TIMEOUT_MS, e) == 0 &&
 	    vm_qmp(rt, "cont", NULL, NULL, VM_QMP_TIMEOUT_MS, e) == 0 &&
@@ -286,9 +283,12 @@ int vm_op_hard_reboot(struct xapi_server *srv, const char *vm, const char *task,
 		rc = 0;
 	}
 	vm_runtime_put(rt);
-out:
-	vm_op_end(srv, vm, key);
 	return rc;
+}
+
+int vm_op_hard_reboot(struct xapi_server *srv, const char *vm, const char *task, struct err *e)
+{
+	return vm_op_guarded(srv, vm, "hard_reboot", S_LIVE, hard_reboot, task, e);
 }
 
 /* ---- pause ------------------------------------------------------------- */

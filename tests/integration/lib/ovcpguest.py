@@ -14,7 +14,7 @@ import shutil
 import socket
 import time
 
-from ovcptest import Skip, _run_dirs, minimal_vbd, minimal_vm, ok, wait_task, wait_until
+from ovcptest import Skip, State, _run_dirs, minimal_vbd, minimal_vm, ok, wait_task, wait_until
 
 MARKER = "OVCP-GUEST-READY"
 # Bound on a boot (and a reboot) of the test guest. It takes 5-10 s on an idle
@@ -37,15 +37,20 @@ def guest_dir():
     return d
 
 
-def guest_env(d):
+def env_file(path):
+    """KEY=VALUE lines (guest.env, netlab.env), shell-style quotes removed; read, not sourced."""
     env = {}
-    with open(os.path.join(d, "guest.env")) as f:
+    with open(path) as f:
         for line in f:
             line = line.strip()
             if line and not line.startswith("#") and "=" in line:
                 k, v = line.split("=", 1)
                 env[k] = v.strip('"')
     return env
+
+
+def guest_env(d):
+    return env_file(os.path.join(d, "guest.env"))
 
 
 class Host:
@@ -206,3 +211,29 @@ class Serial:
                 return text[i + len(begin) + 1:j].strip("\n")
         raise AssertionError("no answer to %r on the serial console within %d s: %r" %
                              (command, timeout, buf[-400:]))
+
+
+class Suite:
+    """What every guest test file shares: its State, its daemon, and h() / s() for the Host and its
+    session, which skip with the setup's reason when the setup could not make them."""
+
+    def __init__(self, daemon=None):
+        self.S = State()
+        self.D = daemon
+
+    def h(self):
+        return self.S.need("host", "no host")
+
+    def s(self):
+        return self.h().s
+
+    def start(self, daemon=None):
+        """The setup: Skip (remembered for the later tests) without the test guest; else start the daemon."""
+        with self.S.setup():
+            guest_dir()
+        if daemon is not None:
+            self.D = daemon
+        self.D.start()
+        self.S["host"] = Host(self.D, self.D.login())
+        return self.S["host"]
+

@@ -62,6 +62,10 @@ class State(dict):
         self["skip"] = reason
         raise Skip(reason)
 
+    def __missing__(self, key):
+        """state[key] that an earlier test did not leave: Skip with the setup's reason (or which key is missing)."""
+        raise Skip(self.get("skip", "an earlier test did not leave %r" % key))
+
     def need(self, key, reason):
         """state[key]; Skip (with the setup's reason, else this one) when it is missing."""
         if key not in self:

@@ -30,6 +30,8 @@ import sys
 import tempfile
 import time
 
+from ovcpguest import env_file  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 BUILDER = os.path.join(SOURCE_ROOT, "guest", "build-netlab-guest")
@@ -415,18 +417,6 @@ def tap_line(n, ok, name, detail=None, todo=None):
 def skip_all(reason):
     print("1..0 # SKIP " + reason)
     return 0
-
-
-def env_file(path):
-    """KEY=VALUE lines, shell-style quotes removed; read, not sourced."""
-    out = {}
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith("#") and "=" in line:
-                k, v = line.split("=", 1)
-                out[k] = v.strip('"')
-    return out
 
 
 def build_initrd(tmp, ovcpd):

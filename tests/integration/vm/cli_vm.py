@@ -12,26 +12,18 @@ import time
 
 os.environ["OVCP_ACCEL"] = "tcg"
 
-from ovcptest import Daemon, Skip, Tap, eq, ok, wait_until  # noqa: E402
-from vmtest import BOOT_TIMEOUT, MARKER, Host, Serial, guest_dir  # noqa: E402
+from ovcptest import Daemon, Tap, eq, ok, wait_until  # noqa: E402
+from ovcpguest import BOOT_TIMEOUT, MARKER, Serial, Suite  # noqa: E402
 
 OVCP = os.environ.get("OVCP_CLI", "")
 t = Tap()
 D = Daemon()
-S = {}
-
-
-def h():
-    if "host" not in S:
-        raise Skip(S.get("skip", "no host"))
-    return S["host"]
-
-
-def s():
-    return h().s
+SUITE = Suite(D)
+S, h, s = SUITE.S, SUITE.h, SUITE.s
 
 
 def ovcp(*args, timeout=BOOT_TIMEOUT):
+    h()  # skips with the setup's reason when there is no daemon
     p = subprocess.run([OVCP] + list(args), capture_output=True, text=True, timeout=timeout,
                        stdin=subprocess.DEVNULL, env=dict(os.environ, OVCP_SOCKET=D.sock))
     return p.returncode, p.stdout.strip(), p.stderr.strip()
@@ -46,15 +38,8 @@ def ovcp_ok(*args):
 @t.test("daemon with the test guest; a VM made through the XenAPI")
 def _():
     if not OVCP:
-        S["skip"] = "OVCP_CLI is not set"
-        raise Skip(S["skip"])
-    try:
-        guest_dir()
-    except Skip as e:
-        S["skip"] = str(e)
-        raise
-    D.start()
-    S["host"] = Host(D, D.login())
+        S.skip("OVCP_CLI is not set")
+    SUITE.start()
     S["vm"] = h().make_vm("cli-vm")
 
 
@@ -86,6 +71,7 @@ def _():
 
 @t.test("ovcp console vm=NAME through a pty: the ready marker, a command's output, Ctrl-] detaches")
 def _():
+    h()  # skips with the setup's reason when there is no daemon
     pid, fd = pty.fork()
     if pid == 0:
         os.environ["OVCP_SOCKET"] = D.sock
@@ -132,6 +118,7 @@ def _():
 
 @t.test("ovcp console restores the terminal: raw while attached, cooked after Ctrl-]")
 def _():
+    h()
     master, slave = pty.openpty()
     before = termios.tcgetattr(slave)
     p = subprocess.Popen([OVCP, "console", "vm=cli-vm"], stdin=slave, stdout=slave, stderr=slave,

@@ -11,22 +11,13 @@ import time
 
 os.environ["OVCP_ACCEL"] = "tcg"  # no 3 s accelerator probe: this host runs guests under TCG
 
-from ovcptest import Daemon, Skip, Tap, eq, expect_error, ok, wait_until  # noqa: E402
-from vmtest import BOOT_TIMEOUT, MARKER, Host, Serial, guest_dir  # noqa: E402
+from ovcptest import Daemon, Tap, eq, expect_error, ok, wait_until  # noqa: E402
+from ovcpguest import BOOT_TIMEOUT, MARKER, Serial, Suite  # noqa: E402
 
 t = Tap()
 D = Daemon()
-S = {}
-
-
-def h():
-    if "host" not in S:
-        raise Skip(S.get("skip", "no host"))
-    return S["host"]
-
-
-def s():
-    return h().s
+SUITE = Suite(D)
+S, h, s = SUITE.S, SUITE.h, SUITE.s
 
 
 def qemu_alive(pid):
@@ -43,13 +34,7 @@ def qemu_alive(pid):
 
 @t.test("daemon with the test guest's kernel and disk")
 def _():
-    try:
-        guest_dir()
-    except Skip as e:
-        S["skip"] = str(e)
-        raise
-    D.start()
-    S["host"] = Host(D, D.login())
+    SUITE.start()
     oc = wait_until(lambda: s().call("host.get_other_config", h().host).get("ovcp-accelerator"), 10)
     eq(oc, "tcg", "host.other_config:ovcp-accelerator")
     ok(s().call("host.get_other_config", h().host).get("ovcp-accelerator-reason"), "a reason is recorded")

@@ -10,20 +10,13 @@ import time
 
 os.environ["OVCP_ACCEL"] = "tcg"  # no accelerator probe: this host runs guests under TCG
 
-from ovcptest import Daemon, State, Tap, eq, expect_error, ok, wait_until  # noqa: E402
-from ovcpguest import BOOT_TIMEOUT, Host, Serial, guest_dir  # noqa: E402
+from ovcptest import Daemon, Tap, eq, expect_error, ok, wait_until  # noqa: E402
+from ovcpguest import BOOT_TIMEOUT, Serial, Suite  # noqa: E402
 
 t = Tap()
 D = Daemon()
-S = State()
-
-
-def h():
-    return S.need("host", "no host")
-
-
-def s():
-    return h().s
+SUITE = Suite(D)
+S, h, s = SUITE.S, SUITE.h, SUITE.s
 
 
 def vm():
@@ -71,10 +64,7 @@ def restart(v):
 
 @t.test("daemon with the test guest; a VM with its disk")
 def _():
-    with S.setup():
-        guest_dir()
-    D.start()
-    S["host"] = Host(D, D.login())
+    SUITE.start()
     S["vm"] = h().make_vm("power")
 
 

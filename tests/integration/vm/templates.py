@@ -29,7 +29,7 @@ import xmlrpc.client
 os.environ["OVCP_ACCEL"] = "tcg"  # no accelerator probe: this host runs guests under TCG
 
 from ovcptest import Daemon, Skip, Tap, XapiError, eq, expect_error, ok, wait_until  # noqa: E402
-from vmtest import BOOT_TIMEOUT, Host, Serial, guest_dir  # noqa: E402
+from ovcpguest import BOOT_TIMEOUT, Serial, Suite  # noqa: E402
 
 MiB = 1 << 20
 NULL = "OpaqueRef:NULL"
@@ -37,17 +37,8 @@ OVCP = os.environ.get("OVCP_CLI", "")
 
 t = Tap()
 D = Daemon()
-S = {}
-
-
-def h():
-    if "host" not in S:
-        raise Skip(S.get("skip", "no host"))
-    return S["host"]
-
-
-def s():
-    return h().s
+SUITE = Suite(D)
+S, h, s = SUITE.S, SUITE.h, SUITE.s
 
 
 def need(*keys):
@@ -212,13 +203,7 @@ def check_full_copy(vm, want_sr, src_vdis):
 
 @t.test("daemon with the test guest; a second file SR in a temporary directory")
 def _():
-    try:
-        guest_dir()
-    except Skip as e:
-        S["skip"] = str(e)
-        raise
-    D.start()
-    S["host"] = Host(D, D.login())
+    SUITE.start()
     path = os.path.join(D.tmp, "sr2")
     S["sr2"] = s().call("SR.create", h().host, {"path": path}, 0, "second SR", "", "file", "user", False, {})
     ok(os.path.isdir(path), "SR.create made %s" % path)
@@ -480,7 +465,8 @@ def _():
 def _():
     names = ("tclone", "copy1", "copy2", "orig")
     vms = [S[k] for k in names if k in S]
-    ok(vms, "nothing to start")
+    if not vms:
+        raise Skip(S.get("skip", "no earlier point made a VM to start"))
     t0 = time.monotonic()
     start_all(vms)
     t.diag("%d guests ready in %.0f s" % (len(vms), time.monotonic() - t0))
