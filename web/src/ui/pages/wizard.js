@@ -1,5 +1,5 @@
 // <ovcp-vm-wizard>: create a VM in four steps. Sources:
-//  - template: VM.clone(template, name) -> VM.provision -> is_a_template false
+//  - template: VM.clone(template, name) (a template, as in xapi) -> VM.provision (its disks; makes it a VM)
 //  - kernel:   VM.create with PV_kernel / PV_ramdisk / PV_args
 //  - ISO:      VM.create booting from CD (HVM_boot_params order "dc") + a CD VBD
 // then vCPUs/memory, a new disk (VDI.create + VBD.create) and a NIC
@@ -123,7 +123,6 @@ export class VmWizard extends Page {
         this.note('Cloned the template.');
         await run(`Provision ${d.name}`, 'VM.provision', vm);
         this.note('Provisioned its disks.');
-        await run('Make it a VM', 'VM.set_is_a_template', vm, false);
         const mem = d.memoryMiB * MiB;
         await run('Set memory', 'VM.set_memory_limits', vm, Math.min(mem, 16 * MiB), mem, mem, mem);
         await run('Set vCPUs', 'VM.set_VCPUs_max', vm, d.vcpus);
