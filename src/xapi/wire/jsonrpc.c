@@ -5,20 +5,26 @@
  * "%.17g" when that does not round-trip, ".0" appended to integral values),
  * strings with ", \ and control characters escaped and UTF-8 kept raw.
  *
- * Values are written by the value's own JSON type; the declared type only
- * matters where xapi's would differ: void is "", an int that arrives as a
- * numeric string is a number, an integral float is a float, and record
- * fields / event snapshots are looked up so those rules apply inside them.
+ * Writing is only JSON's syntax (json_wire_syntax): what each type means on
+ * the wire (void is "", an int that arrives as a numeric string is a number,
+ * an integral float is a float, records typed by their class) is decided by
+ * the walk in walk.h, which both wires share.
  */
-#include "xapi/wire/rpc_internal.h"
+#include "xapi/wire/walk.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-/* ---- writing ---- */
+/* ---- writing: JSON's syntax for the walk in walk.h ---- */
 
-void json_wire_string(struct buf *b, const char *s, size_t len)
+/* Might the word hold a byte JSON escapes (a control, DEL, '"' or '\\')? */
+static inline uint64_t json_word_dirty(uint64_t w)
+{
+	return wire_word_has_control(w) | wire_word_has(w, '"') | wire_word_has(w, '\\') | wire_word_has(w, 0x7f);
+}
+
+static void json_write_string(struct buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	char *p;
@@ -29,14 +35,7 @@ void json_wire_string(struct buf *b, const char *s, size_t len)
 	*p++ = '"';
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c;
-		while (i + 8 <= len) {
-			uint64_t w = wire_word(s + i);
-			if (wire_word_has_control(w) | wire_word_has(w, '"') | wire_word_has(w, '\\') | wire_word_has(w, 0x7f))
-				break;
-			memcpy(p, s + i, 8);
-			p += 8;
-			i += 8;
-		}
+		i = wire_copy_clean_words(&p, s, i, len, json_word_dirty);
 		if (i >= len)
 			break;
 		c = (unsigned char)s[i];
@@ -65,7 +64,7 @@ void json_wire_string(struct buf *b, const char *s, size_t len)
 	b->len = (size_t)(p - b->data);
 }
 
-static void json_put_real(struct buf *b, double d)
+static void json_write_real(struct buf *b, double d)
 {
 	char tmp[40];
 	int n;
@@ -86,155 +85,20 @@ static void json_put_real(struct buf *b, double d)
 		WIRE_LIT(b, ".0");
 }
 
-static void json_untyped(struct buf *b, json_t *v)
+/* The shared walk, specialised for this wire (walk.h says why). */
+static void json_write_value(struct buf *b, json_t *value, const struct xtype *type)
 {
-	const char *key;
-	size_t key_len;
-	json_t *item;
-	size_t i;
-	bool first = true;
-
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		wire_putc(b, '{');
-		json_object_keylen_foreach(v, key, key_len, item) {
-			if (!first)
-				wire_putc(b, ',');
-			first = false;
-			json_wire_string(b, key, key_len);
-			wire_putc(b, ':');
-			json_untyped(b, item);
-		}
-		wire_putc(b, '}');
-		break;
-	case JSON_ARRAY:
-		wire_putc(b, '[');
-		json_array_foreach(v, i, item) {
-			if (i)
-				wire_putc(b, ',');
-			json_untyped(b, item);
-		}
-		wire_putc(b, ']');
-		break;
-	case JSON_STRING: json_wire_string(b, json_string_value(v), json_string_length(v)); break;
-	case JSON_INTEGER: wire_put_int(b, json_integer_value(v)); break;
-	case JSON_REAL: json_put_real(b, json_real_value(v)); break;
-	case JSON_TRUE: WIRE_LIT(b, "true"); break;
-	case JSON_FALSE: WIRE_LIT(b, "false"); break;
-	case JSON_NULL: WIRE_LIT(b, "null"); break;
-	}
-}
-
-static void json_typed(struct buf *b, json_t *v, const struct xtype *t);
-
-/* A record of cls (NULL: unknown class, all fields by value), or an event batch when batch. */
-static void json_record(struct buf *b, json_t *obj, const struct model_class *cls, bool batch)
-{
-	const char *key;
-	size_t key_len, index = 0;
-	json_t *item;
-
-	wire_putc(b, '{');
-	json_object_keylen_foreach(obj, key, key_len, item) {
-		const struct xtype *ft = wire_member_type(cls, batch, index, key, key_len);
-		if (index++)
-			wire_putc(b, ',');
-		json_wire_string(b, key, key_len);
-		wire_putc(b, ':');
-		if (ft && ft->kind == XT_RECORD && ft->name && ft->name[0] == '<' && json_is_object(item))
-			json_record(b, item, wire_snapshot_class(obj), false);
-		else
-			json_typed(b, item, ft);
-	}
-	wire_putc(b, '}');
-}
-
-static void json_typed(struct buf *b, json_t *v, const struct xtype *t)
-{
-	json_int_t n;
-	const char *key;
-	size_t key_len;
-	json_t *item;
-	size_t i;
-	bool first = true;
-
-	switch (t ? t->kind : XT_ANY) {
-	case XT_VOID:
-		WIRE_LIT(b, "\"\"");
-		return;
-	case XT_INT:
-		if (json_is_string(v) && wire_int_parse(json_string_value(v), json_string_length(v), &n)) {
-			wire_put_int(b, n);
-			return;
-		}
-		break;
-	case XT_FLOAT:
-		if (json_is_integer(v)) {
-			json_put_real(b, (double)json_integer_value(v));
-			return;
-		}
-		break;
-	case XT_SET:
-		if (!json_is_array(v))
-			break;
-		wire_putc(b, '[');
-		json_array_foreach(v, i, item) {
-			if (i)
-				wire_putc(b, ',');
-			json_typed(b, item, t->elem);
-		}
-		wire_putc(b, ']');
-		return;
-	case XT_MAP:
-		if (!json_is_object(v))
-			break;
-		wire_putc(b, '{');
-		json_object_keylen_foreach(v, key, key_len, item) {
-			if (!first)
-				wire_putc(b, ',');
-			first = false;
-			json_wire_string(b, key, key_len);
-			wire_putc(b, ':');
-			json_typed(b, item, t->elem);
-		}
-		wire_putc(b, '}');
-		return;
-	case XT_RECORD:
-		if (!json_is_object(v))
-			break;
-		json_record(b, v, wire_record_class(t), false);
-		return;
-	case XT_EVENT_BATCH:
-		if (!json_is_object(v))
-			break;
-		json_record(b, v, NULL, true);
-		return;
-	default:
-		break;
-	}
-	json_untyped(b, v);
-}
-
-void json_wire_value(struct buf *out, json_t *value, const struct xtype *type)
-{
-	if (value == NULL && !(type && type->kind == XT_VOID)) {
-		WIRE_LIT(out, "null");
-		return;
-	}
-	json_typed(out, value, type);
+	wire_walk(b, &json_wire_syntax, value, type);
 }
 
 static void json_put_id(struct buf *b, const struct rpc_request *req)
 {
 	WIRE_LIT(b, "\"id\":");
-	if (req->id)
-		json_untyped(b, req->id);
-	else
-		WIRE_LIT(b, "null");
+	json_write_value(b, req->id, NULL);
 	wire_putc(b, '}');
 }
 
-void json_wire_reply_begin(struct buf *out, const struct rpc_request *req)
+static void json_reply_begin(struct buf *out, const struct rpc_request *req)
 {
 	if (req->json_version == 2)
 		WIRE_LIT(out, "{\"jsonrpc\":\"2.0\",\"result\":");
@@ -242,7 +106,7 @@ void json_wire_reply_begin(struct buf *out, const struct rpc_request *req)
 		WIRE_LIT(out, "{\"result\":");
 }
 
-void json_wire_reply_end(struct buf *out, const struct rpc_request *req)
+static void json_reply_end(struct buf *out, const struct rpc_request *req)
 {
 	if (req->json_version == 2)
 		wire_putc(out, ',');
@@ -251,7 +115,16 @@ void json_wire_reply_end(struct buf *out, const struct rpc_request *req)
 	json_put_id(out, req);
 }
 
-void json_wire_failure(struct buf *out, const struct rpc_request *req, json_t *desc)
+/* A whole error description, or [] when there is none. */
+static void json_put_desc(struct buf *out, json_t *desc)
+{
+	if (desc)
+		json_write_value(out, desc, NULL);
+	else
+		WIRE_LIT(out, "[]");
+}
+
+static void json_failure(struct buf *out, const struct rpc_request *req, json_t *desc)
 {
 	json_t *code = json_array_get(desc, 0);
 	size_t i;
@@ -259,10 +132,7 @@ void json_wire_failure(struct buf *out, const struct rpc_request *req, json_t *d
 
 	if (req->json_version != 2) {
 		WIRE_LIT(out, "{\"result\":null,\"error\":");
-		if (desc)
-			json_untyped(out, desc);
-		else
-			WIRE_LIT(out, "[]");
+		json_put_desc(out, desc);
 		wire_putc(out, ',');
 		json_put_id(out, req);
 		return;
@@ -270,26 +140,44 @@ void json_wire_failure(struct buf *out, const struct rpc_request *req, json_t *d
 	/* xapi: message is the code and data the rest; a desc not headed by a string keeps it all */
 	WIRE_LIT(out, "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":1,\"message\":");
 	if (json_is_string(code)) {
-		json_wire_string(out, json_string_value(code), json_string_length(code));
+		json_write_string(out, json_string_value(code), json_string_length(code));
 		WIRE_LIT(out, ",\"data\":[");
 		json_array_foreach(desc, i, item) {
 			if (i == 0)
 				continue;
 			if (i > 1)
 				wire_putc(out, ',');
-			json_untyped(out, item);
+			json_write_value(out, item, NULL);
 		}
 		wire_putc(out, ']');
 	} else {
 		WIRE_LIT(out, "\"\",\"data\":");
-		if (desc)
-			json_untyped(out, desc);
-		else
-			WIRE_LIT(out, "[]");
+		json_put_desc(out, desc);
 	}
 	WIRE_LIT(out, "},");
 	json_put_id(out, req);
 }
+
+const struct wire_syntax json_wire_syntax = {
+	.struct_begin = WIRE_TEXT("{"),
+	.struct_end = WIRE_TEXT("}"),
+	.member_separator = WIRE_TEXT(","),
+	.name_end = WIRE_TEXT(":"),
+	.array_begin = WIRE_TEXT("["),
+	.array_end = WIRE_TEXT("]"),
+	.item_separator = WIRE_TEXT(","),
+	.null = WIRE_TEXT("null"),
+	.true_value = WIRE_TEXT("true"),
+	.false_value = WIRE_TEXT("false"),
+	.has_datetime = false, /* datetimes are strings in JSON-RPC */
+	.ints_as_strings = false,
+	.text = json_write_string,
+	.real = json_write_real,
+	.value = json_write_value,
+	.reply_begin = json_reply_begin,
+	.reply_end = json_reply_end,
+	.failure = json_failure,
+};
 
 /* ---- decoding ---- */
 

@@ -1,8 +1,9 @@
 /*
  * The wire-neutral half of the codecs: the public encode entry points pick
- * the wire's writer; the lookups the typed writers need per value (record
- * class, field type, event-batch member type) are answered from one hash
- * table built on first use from the read-only model table.
+ * the wire's syntax table (one row per enum rpc_wire); the lookups the walk
+ * (walk.h) needs per value (record class, field type, event-batch member
+ * type) are answered from one hash table built on first use from the
+ * read-only model table.
  *
  * Invariants: the lookup table is built once (pthread_once) after
  * model_init() and never changes; lookups take no lock.
@@ -264,28 +265,24 @@ void rpc_request_clear(struct rpc_request *req)
 	req->method = NULL;
 }
 
+static const struct wire_syntax *const wire_syntaxes[] = {
+	[RPC_WIRE_JSON] = &json_wire_syntax,
+	[RPC_WIRE_XML] = &xml_wire_syntax,
+};
+
 void rpc_encode_value(struct buf *out, enum rpc_wire wire, json_t *value, const struct xtype *type)
 {
-	if (wire == RPC_WIRE_XML)
-		xml_wire_value(out, value, type);
-	else
-		json_wire_value(out, value, type);
+	wire_syntaxes[wire]->value(out, value, type);
 }
 
 void rpc_reply_begin(struct buf *out, const struct rpc_request *req)
 {
-	if (req->wire == RPC_WIRE_XML)
-		xml_wire_reply_begin(out);
-	else
-		json_wire_reply_begin(out, req);
+	wire_syntaxes[req->wire]->reply_begin(out, req);
 }
 
 void rpc_reply_end(struct buf *out, const struct rpc_request *req)
 {
-	if (req->wire == RPC_WIRE_XML)
-		xml_wire_reply_end(out);
-	else
-		json_wire_reply_end(out, req);
+	wire_syntaxes[req->wire]->reply_end(out, req);
 }
 
 void rpc_encode_success(struct buf *out, const struct rpc_request *req, json_t *result, const struct xtype *type)
@@ -297,46 +294,27 @@ void rpc_encode_success(struct buf *out, const struct rpc_request *req, json_t *
 
 void rpc_encode_failure(struct buf *out, const struct rpc_request *req, json_t *error_desc)
 {
-	if (req->wire == RPC_WIRE_XML)
-		xml_wire_failure(out, error_desc);
-	else
-		json_wire_failure(out, req, error_desc);
+	wire_syntaxes[req->wire]->failure(out, req, error_desc);
 }
 
 void rpc_map_begin(struct buf *out, enum rpc_wire wire)
 {
-	if (wire == RPC_WIRE_XML)
-		WIRE_LIT(out, "<value><struct>");
-	else
-		wire_putc(out, '{');
+	wire_put_text(out, wire_syntaxes[wire]->struct_begin);
 }
 
 void rpc_map_key(struct buf *out, enum rpc_wire wire, const char *key, bool first)
 {
-	if (wire == RPC_WIRE_XML) {
-		WIRE_LIT(out, "<member><name>");
-		xml_wire_text(out, key, strlen(key));
-		WIRE_LIT(out, "</name>");
-		return;
-	}
-	if (!first)
-		wire_putc(out, ',');
-	json_wire_string(out, key, strlen(key));
-	wire_putc(out, ':');
+	wire_member_begin(out, wire_syntaxes[wire], key, strlen(key), first);
 }
 
 void rpc_map_value_end(struct buf *out, enum rpc_wire wire)
 {
-	if (wire == RPC_WIRE_XML)
-		WIRE_LIT(out, "</member>");
+	wire_put_text(out, wire_syntaxes[wire]->member_end);
 }
 
 void rpc_map_end(struct buf *out, enum rpc_wire wire)
 {
-	if (wire == RPC_WIRE_XML)
-		WIRE_LIT(out, "</struct></value>");
-	else
-		wire_putc(out, '}');
+	wire_put_text(out, wire_syntaxes[wire]->struct_end);
 }
 
 void rpc_encode_raw_json(struct buf *out, const char *json_text, size_t len)

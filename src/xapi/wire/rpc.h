@@ -78,7 +78,7 @@ void rpc_request_clear(struct rpc_request *req);
    Returns a new reference, or NULL with e set. */
 json_t *rpc_decode_xml_value(const char *text, size_t len, struct err *e);
 
-/* ---- encoding (rpc.c dispatches to jsonrpc.c / xmlrpc.c) ----
+/* ---- encoding (rpc.c picks the wire; walk.h walks the type; jsonrpc.c / xmlrpc.c write the syntax) ----
  * Encode a whole reply, appended to out. `type` is the declared XenAPI result type (NULL or
  * XT_ANY: encode by the JSON value's own type; integers as XML-RPC strings). XT_VOID writes
  * xapi's empty string whatever result holds. result is borrowed. */

@@ -1,5 +1,5 @@
 /*
- * Private to src/xapi/wire: what jsonrpc.c, xmlrpc.c and rpc.c share.
+ * Private to src/xapi/wire: what jsonrpc.c, xmlrpc.c, walk.h and rpc.c share.
  * Output helpers write straight into a struct buf (keeping its NUL
  * terminator) without a call per byte; type helpers answer "what is the
  * declared type of this record field / event-batch member" in O(1).
@@ -49,6 +49,21 @@ static inline uint64_t wire_word_has_control(uint64_t x)
 	return (x - WIRE_ONES * 0x20) & ~x & WIRE_HIGHS;
 }
 
+/* Copy whole words of s from i on to *p while dirty(word) is 0 (nothing to escape in it);
+   the new i. Inline with a constant dirty: each escaper gets its own loop. */
+static inline size_t wire_copy_clean_words(char **p, const char *s, size_t i, size_t len, uint64_t (*dirty)(uint64_t))
+{
+	while (i + 8 <= len) {
+		uint64_t w = wire_word(s + i);
+		if (dirty(w))
+			break;
+		memcpy(*p, s + i, 8);
+		*p += 8;
+		i += 8;
+	}
+	return i;
+}
+
 static inline void wire_putc(struct buf *b, char c)
 {
 	if (b->len + 2 > b->cap)
@@ -80,7 +95,7 @@ static inline const struct xtype *wire_field_type_at(const struct model_class *c
 /* The type of a member of an event batch ("events", "valid_ref_counts", "token"), or NULL. */
 const struct xtype *wire_event_batch_type(const char *name);
 /* The declared type of the index-th member of a record of cls (NULL: unknown class), or of an
-   event batch when batch; NULL when undeclared. Both encoders ask this for each struct member. */
+   event batch when batch; NULL when undeclared. The walk asks this for each struct member. */
 static inline const struct xtype *wire_member_type(const struct model_class *cls, bool batch, size_t index,
 						   const char *name, size_t len)
 {
@@ -94,18 +109,60 @@ bool wire_int_parse(const char *s, size_t len, json_int_t *out);
    since they may quote hostile input. */
 void wire_err_set(struct err *e, const char *code, const char *p1, const char *p2);
 
-/* jsonrpc.c */
-void json_wire_value(struct buf *out, json_t *value, const struct xtype *type);
-void json_wire_reply_begin(struct buf *out, const struct rpc_request *req);
-void json_wire_reply_end(struct buf *out, const struct rpc_request *req);
-void json_wire_failure(struct buf *out, const struct rpc_request *req, json_t *error_desc);
-void json_wire_string(struct buf *out, const char *s, size_t len);
+/* ---- one wire's syntax ----
+ * What the walk (walk.h) writes for each piece of a value. A wire file fills one table and keeps
+ * only its syntax: fixed pieces are text (a piece it leaves out is empty), variable ones are
+ * functions. A "struct" is a record, a map or a JSON object; an "array" a set or a JSON array. */
+struct wire_text {
+	const char *text;
+	size_t len;
+};
+#define WIRE_TEXT(lit) { (lit), sizeof(lit) - 1 }
 
-/* xmlrpc.c */
-void xml_wire_value(struct buf *out, json_t *value, const struct xtype *type);
-void xml_wire_reply_begin(struct buf *out);
-void xml_wire_reply_end(struct buf *out);
-void xml_wire_failure(struct buf *out, json_t *error_desc);
-void xml_wire_text(struct buf *out, const char *s, size_t len);
+struct wire_syntax {
+	struct wire_text struct_begin, struct_end;
+	struct wire_text member_separator;         /* between two members */
+	struct wire_text name_begin, name_end;     /* around a member's name (escaped by text()) */
+	struct wire_text member_end;               /* after a member's value */
+	struct wire_text array_begin, array_end;
+	struct wire_text item_separator;           /* between two items */
+	struct wire_text scalar_begin, scalar_end; /* around a string (escaped by text()) or an int */
+	struct wire_text null, true_value, false_value;
+	/* around a canonical datetime ("YYYYMMDDTHH:MM:SSZ"), when has_datetime; without one
+	   a datetime is written as the string it is */
+	struct wire_text datetime_begin, datetime_end;
+	bool has_datetime;
+	/* ints travel as strings: a numeric string in an int field already is the int's wire form */
+	bool ints_as_strings;
+	void (*text)(struct buf *b, const char *s, size_t len); /* a string or a name, escaped */
+	void (*real)(struct buf *b, double d); /* a whole float value */
+	/* a whole value: the walk (walk.h) compiled for this wire; rpc_encode_value()'s contract */
+	void (*value)(struct buf *b, json_t *value, const struct xtype *type);
+	/* whole replies (rpc.h's shapes) */
+	void (*reply_begin)(struct buf *out, const struct rpc_request *req);
+	void (*reply_end)(struct buf *out, const struct rpc_request *req);
+	void (*failure)(struct buf *out, const struct rpc_request *req, json_t *error_desc);
+};
+
+static inline void wire_put_text(struct buf *b, struct wire_text t)
+{
+	if (t.len) /* in the walk t is a constant: the test folds away, the copy has a known size */
+		wire_put(b, t.text, t.len);
+}
+
+/* What precedes a member's value: the separator unless first, then its name. */
+static inline void wire_member_begin(struct buf *b, const struct wire_syntax *w, const char *name, size_t len,
+				     bool first)
+{
+	if (!first)
+		wire_put_text(b, w->member_separator);
+	wire_put_text(b, w->name_begin);
+	w->text(b, name, len);
+	wire_put_text(b, w->name_end);
+}
+
+/* jsonrpc.c, xmlrpc.c */
+extern const struct wire_syntax json_wire_syntax;
+extern const struct wire_syntax xml_wire_syntax;
 
 #endif

@@ -2,13 +2,11 @@
  * XML-RPC: decoding a <methodCall> with libxml2 and writing xapi's
  * <methodResponse> struct (Status/Value or Status/ErrorDescription).
  *
- * Writing follows xapi's rpclib: ints and strings are bare <value>text</value>,
- * floats <double> with "%.16g", bools <boolean>0|1</boolean>, datetimes
- * <dateTime.iso8601>, sets <array><data>, maps and records <struct>; the
- * declared type decides (a record's fields by the model table, an event's
- * snapshot by the event's class), the JSON value's own type otherwise. A datetime is
- * written canonical ("YYYYMMDDTHH:MM:SSZ"); a datetime field holding something that is
- * not a datetime is written as a plain string.
+ * Writing is only XML-RPC's syntax (xml_wire_syntax), as xapi's rpclib writes it:
+ * ints and strings are bare <value>text</value>, floats <double> with "%.16g",
+ * bools <boolean>0|1</boolean>, datetimes <dateTime.iso8601>, sets <array><data>,
+ * maps and records <struct>. Which form a value takes (its declared type, or its
+ * own JSON type) is decided by the walk in walk.h, which both wires share.
  *
  * Reading: libxml2 builds a tree with no network, no DTD (a DOCTYPE stops
  * the parse: there is nothing to expand), no entity substitution, CDATA
@@ -17,7 +15,7 @@
  * elements, whitespace and comments are skipped. Errors are xapi's
  * ["XMLRPC_UNMARSHAL_FAILURE", expected, received].
  */
-#include "xapi/wire/rpc_internal.h"
+#include "xapi/wire/walk.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -25,9 +23,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* ---- writing ---- */
+/* ---- writing: XML-RPC's syntax for the walk in walk.h ---- */
 
-void xml_wire_text(struct buf *b, const char *s, size_t len)
+/* Might the word hold a byte XML text escapes or drops (a control, < > & ", or 0xEF that may
+   start U+FFFE/U+FFFF)? */
+static inline uint64_t xml_word_dirty(uint64_t w)
+{
+	return wire_word_has_control(w) | wire_word_has(w, '<') | wire_word_has(w, '>') | wire_word_has(w, '&') |
+	       wire_word_has(w, '"') | wire_word_has(w, 0xEF);
+}
+
+static void xml_write_text(struct buf *b, const char *s, size_t len)
 {
 	static const char *const entity[256] = {
 		['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['"'] = "&quot;", ['\r'] = "&#13;",
@@ -39,15 +45,7 @@ void xml_wire_text(struct buf *b, const char *s, size_t len)
 	p = b->data + b->len;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c;
-		while (i + 8 <= len) {
-			uint64_t w = wire_word(s + i);
-			if (wire_word_has_control(w) | wire_word_has(w, '<') | wire_word_has(w, '>') | wire_word_has(w, '&') |
-			    wire_word_has(w, '"') | wire_word_has(w, 0xEF))
-				break;
-			memcpy(p, s + i, 8);
-			p += 8;
-			i += 8;
-		}
+		i = wire_copy_clean_words(&p, s, i, len, xml_word_dirty);
 		if (i >= len)
 			break;
 		c = (unsigned char)s[i];
@@ -66,164 +64,35 @@ void xml_wire_text(struct buf *b, const char *s, size_t len)
 	b->len = (size_t)(p - b->data);
 }
 
-static void xml_untyped(struct buf *b, json_t *v)
+static void xml_write_real(struct buf *b, double d)
 {
 	char tmp[40];
-	const char *key;
-	size_t key_len;
-	json_t *item;
-	size_t i;
 
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		WIRE_LIT(b, "<value><struct>");
-		json_object_keylen_foreach(v, key, key_len, item) {
-			WIRE_LIT(b, "<member><name>");
-			xml_wire_text(b, key, key_len);
-			WIRE_LIT(b, "</name>");
-			xml_untyped(b, item);
-			WIRE_LIT(b, "</member>");
-		}
-		WIRE_LIT(b, "</struct></value>");
-		break;
-	case JSON_ARRAY:
-		WIRE_LIT(b, "<value><array><data>");
-		json_array_foreach(v, i, item)
-			xml_untyped(b, item);
-		WIRE_LIT(b, "</data></array></value>");
-		break;
-	case JSON_STRING:
-		WIRE_LIT(b, "<value>");
-		xml_wire_text(b, json_string_value(v), json_string_length(v));
-		WIRE_LIT(b, "</value>");
-		break;
-	case JSON_INTEGER:
-		WIRE_LIT(b, "<value>");
-		wire_put_int(b, json_integer_value(v));
-		WIRE_LIT(b, "</value>");
-		break;
-	case JSON_REAL:
-		WIRE_LIT(b, "<value><double>");
-		wire_put(b, tmp, (size_t)snprintf(tmp, sizeof(tmp), "%.16g", json_real_value(v)));
-		WIRE_LIT(b, "</double></value>");
-		break;
-	case JSON_TRUE: WIRE_LIT(b, "<value><boolean>1</boolean></value>"); break;
-	case JSON_FALSE: WIRE_LIT(b, "<value><boolean>0</boolean></value>"); break;
-	case JSON_NULL: WIRE_LIT(b, "<value><nil/></value>"); break;
-	}
+	WIRE_LIT(b, "<value><double>");
+	wire_put(b, tmp, (size_t)snprintf(tmp, sizeof(tmp), "%.16g", d));
+	WIRE_LIT(b, "</double></value>");
 }
 
-static void xml_typed(struct buf *b, json_t *v, const struct xtype *t);
-
-/* A record of cls (NULL: unknown class, fields by value), or an event batch when batch. */
-static void xml_record(struct buf *b, json_t *obj, const struct model_class *cls, bool batch)
+/* The shared walk, specialised for this wire (walk.h says why). */
+static void xml_write_value(struct buf *b, json_t *value, const struct xtype *type)
 {
-	const char *key;
-	size_t key_len, index = 0;
-	json_t *item;
-
-	WIRE_LIT(b, "<value><struct>");
-	json_object_keylen_foreach(obj, key, key_len, item) {
-		const struct xtype *ft = wire_member_type(cls, batch, index, key, key_len);
-		index++;
-		WIRE_LIT(b, "<member><name>");
-		xml_wire_text(b, key, key_len);
-		WIRE_LIT(b, "</name>");
-		if (ft && ft->kind == XT_RECORD && ft->name && ft->name[0] == '<' && json_is_object(item))
-			xml_record(b, item, wire_snapshot_class(obj), false);
-		else
-			xml_typed(b, item, ft);
-		WIRE_LIT(b, "</member>");
-	}
-	WIRE_LIT(b, "</struct></value>");
-}
-
-static void xml_typed(struct buf *b, json_t *v, const struct xtype *t)
-{
-	char tmp[40];
-	const char *key;
-	size_t key_len;
-	json_t *item;
-	size_t i;
-
-	switch (t ? t->kind : XT_ANY) {
-	case XT_VOID:
-		WIRE_LIT(b, "<value></value>");
-		return;
-	case XT_FLOAT:
-		if (!json_is_number(v))
-			break;
-		WIRE_LIT(b, "<value><double>");
-		wire_put(b, tmp, (size_t)snprintf(tmp, sizeof(tmp), "%.16g", json_number_value(v)));
-		WIRE_LIT(b, "</double></value>");
-		return;
-	case XT_DATETIME: /* only a real datetime, canonical: strict clients choke on others */
-		if (!json_is_string(v) || rpc_datetime_normalise(json_string_value(v), json_string_length(v), tmp) < 0)
-			break;
-		WIRE_LIT(b, "<value><dateTime.iso8601>");
-		wire_put(b, tmp, RPC_DATETIME_LEN);
-		WIRE_LIT(b, "</dateTime.iso8601></value>");
-		return;
-	case XT_SET:
-		if (!json_is_array(v))
-			break;
-		WIRE_LIT(b, "<value><array><data>");
-		json_array_foreach(v, i, item)
-			xml_typed(b, item, t->elem);
-		WIRE_LIT(b, "</data></array></value>");
-		return;
-	case XT_MAP:
-		if (!json_is_object(v))
-			break;
-		WIRE_LIT(b, "<value><struct>");
-		json_object_keylen_foreach(v, key, key_len, item) {
-			WIRE_LIT(b, "<member><name>");
-			xml_wire_text(b, key, key_len);
-			WIRE_LIT(b, "</name>");
-			xml_typed(b, item, t->elem);
-			WIRE_LIT(b, "</member>");
-		}
-		WIRE_LIT(b, "</struct></value>");
-		return;
-	case XT_RECORD:
-		if (!json_is_object(v))
-			break;
-		xml_record(b, v, wire_record_class(t), false);
-		return;
-	case XT_EVENT_BATCH:
-		if (!json_is_object(v))
-			break;
-		xml_record(b, v, NULL, true);
-		return;
-	default:
-		break; /* int, bool, string, enum, ref: the value's own form is xapi's */
-	}
-	xml_untyped(b, v);
-}
-
-void xml_wire_value(struct buf *out, json_t *value, const struct xtype *type)
-{
-	if (value == NULL && !(type && type->kind == XT_VOID)) {
-		WIRE_LIT(out, "<value><nil/></value>");
-		return;
-	}
-	xml_typed(out, value, type);
+	wire_walk(b, &xml_wire_syntax, value, type);
 }
 
 #define XML_HEAD "<?xml version=\"1.0\"?><methodResponse><params><param><value><struct><member><name>Status</name>"
 #define XML_TAIL "</member></struct></value></param></params></methodResponse>"
 
-void xml_wire_reply_begin(struct buf *out)
+static void xml_reply_begin(struct buf *out, const struct rpc_request *req)
 {
 	WIRE_LIT(out, XML_HEAD "<value>Success</value></member><member><name>Value</name>");
 }
 
-void xml_wire_reply_end(struct buf *out)
+static void xml_reply_end(struct buf *out, const struct rpc_request *req)
 {
 	WIRE_LIT(out, XML_TAIL);
 }
 
-void xml_wire_failure(struct buf *out, json_t *desc)
+static void xml_failure(struct buf *out, const struct rpc_request *req, json_t *desc)
 {
 	size_t i;
 	json_t *item;
@@ -231,9 +100,34 @@ void xml_wire_failure(struct buf *out, json_t *desc)
 	WIRE_LIT(out, XML_HEAD "<value>Failure</value></member><member><name>ErrorDescription</name>"
 			       "<value><array><data>");
 	json_array_foreach(desc, i, item)
-		xml_untyped(out, item);
+		xml_write_value(out, item, NULL);
 	WIRE_LIT(out, "</data></array></value>" XML_TAIL);
 }
+
+const struct wire_syntax xml_wire_syntax = {
+	.struct_begin = WIRE_TEXT("<value><struct>"),
+	.struct_end = WIRE_TEXT("</struct></value>"),
+	.name_begin = WIRE_TEXT("<member><name>"),
+	.name_end = WIRE_TEXT("</name>"),
+	.member_end = WIRE_TEXT("</member>"),
+	.array_begin = WIRE_TEXT("<value><array><data>"),
+	.array_end = WIRE_TEXT("</data></array></value>"),
+	.scalar_begin = WIRE_TEXT("<value>"),
+	.scalar_end = WIRE_TEXT("</value>"),
+	.null = WIRE_TEXT("<value><nil/></value>"),
+	.true_value = WIRE_TEXT("<value><boolean>1</boolean></value>"),
+	.false_value = WIRE_TEXT("<value><boolean>0</boolean></value>"),
+	.datetime_begin = WIRE_TEXT("<value><dateTime.iso8601>"),
+	.datetime_end = WIRE_TEXT("</dateTime.iso8601></value>"),
+	.has_datetime = true,
+	.ints_as_strings = true,
+	.text = xml_write_text,
+	.real = xml_write_real,
+	.value = xml_write_value,
+	.reply_begin = xml_reply_begin,
+	.reply_end = xml_reply_end,
+	.failure = xml_failure,
+};
 
 /* ---- reading ---- */
 
