@@ -12,9 +12,10 @@ import os
 import pwd
 import shutil
 import socket
+import subprocess
 import time
 
-from ovcptest import Skip, State, _run_dirs, minimal_vbd, minimal_vm, ok, wait_task, wait_until
+from ovcptest import Skip, State, _run_dirs, eq, minimal_vbd, minimal_vm, ok, wait_task, wait_until
 
 MARKER = "OVCP-GUEST-READY"
 # Bound on a boot (and a reboot) of the test guest. It takes 5-10 s on an idle
@@ -226,6 +227,19 @@ class Suite:
 
     def s(self):
         return self.h().s
+
+    def cli(self, *args, timeout=BOOT_TIMEOUT):
+        """`ovcp ARGS` ($OVCP_CLI) against this suite's daemon: (exit status, stdout, stderr)."""
+        self.h()  # skips with the setup's reason when there is no daemon
+        p = subprocess.run([os.environ.get("OVCP_CLI", "ovcp")] + list(args), capture_output=True, text=True,
+                           timeout=timeout, stdin=subprocess.DEVNULL, env=dict(os.environ, OVCP_SOCKET=self.D.sock))
+        return p.returncode, p.stdout.strip(), p.stderr.strip()
+
+    def cli_ok(self, *args):
+        """stdout of `ovcp ARGS`, which must succeed."""
+        rc, out, err = self.cli(*args)
+        eq(rc, 0, "ovcp %s: %s" % (" ".join(args), err))
+        return out
 
     def start(self, daemon=None):
         """The setup: Skip (remembered for the later tests) without the test guest; else start the daemon."""

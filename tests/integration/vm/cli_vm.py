@@ -22,17 +22,7 @@ SUITE = Suite(D)
 S, h, s = SUITE.S, SUITE.h, SUITE.s
 
 
-def ovcp(*args, timeout=BOOT_TIMEOUT):
-    h()  # skips with the setup's reason when there is no daemon
-    p = subprocess.run([OVCP] + list(args), capture_output=True, text=True, timeout=timeout,
-                       stdin=subprocess.DEVNULL, env=dict(os.environ, OVCP_SOCKET=D.sock))
-    return p.returncode, p.stdout.strip(), p.stderr.strip()
-
-
-def ovcp_ok(*args):
-    rc, out, err = ovcp(*args)
-    eq(rc, 0, "ovcp %s: %s" % (" ".join(args), err))
-    return out
+ovcp, ovcp_ok = SUITE.cli, SUITE.cli_ok
 
 
 @t.test("daemon with the test guest; a VM made through the XenAPI")

@@ -171,16 +171,7 @@ def read_in_image(path, name):
         return p.stdout.strip()
 
 
-def ovcp(*args, timeout=BOOT_TIMEOUT):
-    p = subprocess.run([OVCP] + list(args), capture_output=True, text=True, timeout=timeout,
-                       stdin=subprocess.DEVNULL, env=dict(os.environ, OVCP_SOCKET=D.sock))
-    return p.returncode, p.stdout.strip(), p.stderr.strip()
-
-
-def ovcp_ok(*args):
-    rc, out, err = ovcp(*args)
-    eq(rc, 0, "ovcp %s: %s" % (" ".join(args), err))
-    return out
+ovcp, ovcp_ok = SUITE.cli, SUITE.cli_ok
 
 
 def check_full_copy(vm, want_sr, src_vdis):
