@@ -218,60 +218,50 @@ static const char *scalar_text(struct xml_reader *r, xmlNode *el, struct buf *ou
 
 static json_t *read_value(struct xml_reader *r, xmlNode *value, int depth);
 
-static json_t *read_int(struct xml_reader *r, xmlNode *el, int depth)
+/* Scalar types: the trimmed text to a value, or NULL when it is not one (the reader reports it). */
+typedef json_t *xml_scalar_parser(const char *s, size_t len);
+
+static json_t *parse_int(const char *s, size_t len)
 {
-	struct buf text = BUF_INIT;
-	const char *s;
-	size_t len;
 	json_int_t v;
-	json_t *out = NULL;
 
-	if ((s = scalar_text(r, el, &text, &len)) == NULL)
-		goto out;
-	if (!wire_int_parse(s, len, &v))
-		unmarshal_failure(r, "int", s);
-	else
-		out = json_integer(v);
-out:
-	buf_free(&text);
-	return out;
+	return wire_int_parse(s, len, &v) ? json_integer(v) : NULL;
 }
 
-static json_t *read_boolean(struct xml_reader *r, xmlNode *el, int depth)
+static json_t *parse_boolean(const char *s, size_t len)
 {
-	struct buf text = BUF_INIT;
-	const char *s;
-	size_t len;
-	json_t *out = NULL;
-
-	if ((s = scalar_text(r, el, &text, &len)) == NULL)
-		goto out;
 	if ((len == 1 && s[0] == '1') || (len == 4 && memcmp(s, "true", 4) == 0))
-		out = json_true();
-	else if ((len == 1 && s[0] == '0') || (len == 5 && memcmp(s, "false", 5) == 0))
-		out = json_false();
-	else
-		unmarshal_failure(r, "boolean", s);
-out:
-	buf_free(&text);
-	return out;
+		return json_true();
+	if ((len == 1 && s[0] == '0') || (len == 5 && memcmp(s, "false", 5) == 0))
+		return json_false();
+	return NULL;
 }
 
-static json_t *read_double(struct xml_reader *r, xmlNode *el, int depth)
+static json_t *parse_double(const char *s, size_t len)
+{
+	char *end;
+	double d = len ? strtod(s, &end) : 0;
+
+	return len == 0 || *end != '\0' ? NULL : json_real(d); /* json_real refuses nan/inf */
+}
+
+static json_t *parse_datetime(const char *s, size_t len)
+{
+	char canon[RPC_DATETIME_LEN + 1];
+
+	return rpc_datetime_normalise(s, len, canon) < 0 ? NULL : json_string(canon);
+}
+
+/* what: the type named in the failure ("int" for i4, int and i8 alike) */
+static json_t *read_scalar(struct xml_reader *r, xmlNode *el, const char *what, xml_scalar_parser *parse)
 {
 	struct buf text = BUF_INIT;
 	const char *s;
 	size_t len;
-	char *end;
-	double d;
 	json_t *out = NULL;
 
-	if ((s = scalar_text(r, el, &text, &len)) == NULL)
-		goto out;
-	d = len ? strtod(s, &end) : 0;
-	if (len == 0 || *end != '\0' || (out = json_real(d)) == NULL) /* json_real refuses nan/inf */
-		unmarshal_failure(r, "double", s);
-out:
+	if ((s = scalar_text(r, el, &text, &len)) != NULL && (out = parse(s, len)) == NULL)
+		unmarshal_failure(r, what, s);
 	buf_free(&text);
 	return out;
 }
@@ -285,25 +275,6 @@ static json_t *read_string(struct xml_reader *r, xmlNode *el, int depth)
 		unmarshal_failure(r, "string", "element content");
 	else if ((out = json_stringn(text.data, text.len)) == NULL)
 		unmarshal_failure(r, "string", "invalid UTF-8");
-	buf_free(&text);
-	return out;
-}
-
-static json_t *read_datetime(struct xml_reader *r, xmlNode *el, int depth)
-{
-	struct buf text = BUF_INIT;
-	char canon[RPC_DATETIME_LEN + 1];
-	const char *s;
-	size_t len;
-	json_t *out = NULL;
-
-	if ((s = scalar_text(r, el, &text, &len)) == NULL)
-		goto out;
-	if (rpc_datetime_normalise(s, len, canon) < 0)
-		unmarshal_failure(r, "dateTime.iso8601", s);
-	else
-		out = json_string(canon);
-out:
 	buf_free(&text);
 	return out;
 }
@@ -451,14 +422,24 @@ static json_t *read_array(struct xml_reader *r, xmlNode *el, int depth)
 	return arr;
 }
 
+/* Each type element: a scalar's parser (and the type its failures name), or the reader of the whole element. */
 static const struct {
 	const char *name;
+	const char *what;
+	xml_scalar_parser *parse;
 	xml_type_reader *read;
 } xml_types[] = {
-	{ "string", read_string },     { "i4", read_int },		  { "int", read_int },
-	{ "i8", read_int },	       { "boolean", read_boolean },	  { "double", read_double },
-	{ "struct", read_struct },     { "array", read_array },	  { "dateTime.iso8601", read_datetime },
-	{ "base64", read_base64 },     { "nil", read_nil },
+	{ "string", NULL, NULL, read_string },
+	{ "i4", "int", parse_int, NULL },
+	{ "int", "int", parse_int, NULL },
+	{ "i8", "int", parse_int, NULL },
+	{ "boolean", "boolean", parse_boolean, NULL },
+	{ "double", "double", parse_double, NULL },
+	{ "dateTime.iso8601", "dateTime.iso8601", parse_datetime, NULL },
+	{ "struct", NULL, NULL, read_struct },
+	{ "array", NULL, NULL, read_array },
+	{ "base64", NULL, NULL, read_base64 },
+	{ "nil", NULL, NULL, read_nil },
 };
 
 static json_t *read_value(struct xml_reader *r, xmlNode *value, int depth)
@@ -483,7 +464,8 @@ static json_t *read_value(struct xml_reader *r, xmlNode *value, int depth)
 		return unmarshal_failure(r, "value", "text beside a type element");
 	for (size_t i = 0; i < sizeof(xml_types) / sizeof(xml_types[0]); i++)
 		if (strcmp((const char *)typed->name, xml_types[i].name) == 0)
-			return xml_types[i].read(r, typed, depth);
+			return xml_types[i].parse ? read_scalar(r, typed, xml_types[i].what, xml_types[i].parse)
+						  : xml_types[i].read(r, typed, depth);
 	return unmarshal_failure(r, "int/i8/i4/boolean/double/string/dateTime.iso8601/base64/array/struct/nil",
 				 (const char *)typed->name);
 }
