@@ -114,6 +114,12 @@ int vm_qmp_fd(struct vm_runtime *rt, const char *command, json_t *args, int fd, 
 /* Run an agent command (connects on demand). no_reply: guest-shutdown style. */
 int vm_agent(struct vm_runtime *rt, const char *command, json_t *args, json_t **ret, bool no_reply, int timeout_ms,
 	     struct err *e);
+/*
+ * Wait, under rt->lock, until cond(rt, arg) is true (checked at once and at
+ * each broadcast of rt->cond) or timeout_ms pass: cond's last answer.
+ */
+typedef bool vm_runtime_cond(struct vm_runtime *rt, void *arg);
+bool vm_runtime_wait_until(struct vm_runtime *rt, int timeout_ms, vm_runtime_cond *cond, void *arg);
 /* Wait until the runtime finished (process gone, records cleaned). 1 done, 0 timeout. */
 int vm_runtime_wait_finished(struct vm_runtime *rt, int timeout_ms);
 /* Kill the process (SIGTERM/SIGKILL by pidfd) after term_ms. */

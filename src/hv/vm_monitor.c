@@ -179,13 +179,13 @@ void vm_runtime_kill(struct vm_runtime *rt, int term_ms)
 	pidfd_send_signal(rt->pidfd, SIGKILL, NULL, 0);
 }
 
-int vm_runtime_wait_finished(struct vm_runtime *rt, int timeout_ms)
+bool vm_runtime_wait_until(struct vm_runtime *rt, int timeout_ms, vm_runtime_cond *cond, void *arg)
 {
 	int64_t deadline = time_monotonic_ms() + timeout_ms;
-	int done;
+	bool done;
 
 	pthread_mutex_lock(&rt->lock);
-	while (!rt->finished) {
+	while (!(done = cond(rt, arg))) {
 		int64_t left = deadline - time_monotonic_ms();
 		struct timespec ts;
 
@@ -200,9 +200,19 @@ int vm_runtime_wait_finished(struct vm_runtime *rt, int timeout_ms)
 		}
 		pthread_cond_timedwait(&rt->cond, &rt->lock, &ts);
 	}
-	done = rt->finished;
 	pthread_mutex_unlock(&rt->lock);
 	return done;
+}
+
+static bool is_finished(struct vm_runtime *rt, void *arg)
+{
+	(void)arg;
+	return rt->finished;
+}
+
+int vm_runtime_wait_finished(struct vm_runtime *rt, int timeout_ms)
+{
+	return vm_runtime_wait_until(rt, timeout_ms, is_finished, NULL);
 }
 
 static bool take_deleted(struct vm_runtime *rt, const char *id)
@@ -220,25 +230,25 @@ static bool take_deleted(struct vm_runtime *rt, const char *id)
 	return false;
 }
 
+struct deleted_wait {
+	const char *id;
+	bool taken;
+};
+
+static bool deleted_or_finished(struct vm_runtime *rt, void *arg)
+{
+	struct deleted_wait *w = arg;
+
+	w->taken = w->taken || take_deleted(rt, w->id);
+	return w->taken || rt->finished;
+}
+
 int vm_runtime_wait_deleted(struct vm_runtime *rt, const char *id, int timeout_ms)
 {
-	int64_t deadline = time_monotonic_ms() + timeout_ms;
-	bool done;
+	struct deleted_wait w = {id, false};
 
-	pthread_mutex_lock(&rt->lock);
-	while (!(done = take_deleted(rt, id)) && !rt->finished && time_monotonic_ms() < deadline) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&rt->cond, &rt->lock, &ts);
-	}
-	pthread_mutex_unlock(&rt->lock);
-	return done ? 0 : -1;
+	vm_runtime_wait_until(rt, timeout_ms, deleted_or_finished, &w);
+	return w.taken ? 0 : -1;
 }
 
 /* ---- the thread ----------------------------------------------------------- */

@@ -216,26 +216,25 @@ int vm_op_shutdown(struct xapi_server *srv, const char *vm, const char *task, st
 
 /* ---- reboot ----------------------------------------------------------- */
 
+struct reboot_wait {
+	int before;
+	bool rebooted;
+};
+
+static bool rebooted_or_finished(struct vm_runtime *rt, void *arg)
+{
+	struct reboot_wait *w = arg;
+
+	w->rebooted = rt->reboots != w->before;
+	return w->rebooted || rt->finished;
+}
+
 static int wait_reboot(struct vm_runtime *rt, int before, int timeout_ms)
 {
-	int64_t deadline = time_monotonic_ms() + timeout_ms;
-	bool done;
+	struct reboot_wait w = {before, false};
 
-	pthread_mutex_lock(&rt->lock);
-	while (rt->reboots == before && !rt->finished && time_monotonic_ms() < deadline) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&rt->cond, &rt->lock, &ts);
-	}
-	done = rt->reboots != before;
-	pthread_mutex_unlock(&rt->lock);
-	return done ? 0 : -1;
+	vm_runtime_wait_until(rt, timeout_ms, rebooted_or_finished, &w);
+	return w.rebooted ? 0 : -1;
 }
 
 static int clean_reboot(struct xapi_server *srv, const char *vm, struct err *e)
