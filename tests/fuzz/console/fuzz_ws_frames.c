@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "console/ws.h"
+#include "../fuzz_rand.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -96,17 +97,6 @@ static void record(struct transcript *t, const struct ws_event *ev)
 	case WS_EV_NONE:
 		break;
 	}
-}
-
-/* xorshift32: chunk sizes from the seed. */
-static uint32_t next_rand(uint32_t *s)
-{
-	uint32_t x = *s ? *s : 0x9e3779b9u;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *s = x;
 }
 
 /* Decode stream (modified in place) in pieces; seed 0 means one piece. */

@@ -13,18 +13,9 @@
 #include <string.h>
 
 #include "hv/json_stream.h"
+#include "../fuzz_rand.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static uint32_t next_rand(uint32_t *s)
-{
-	uint32_t x = *s ? *s : 0x9e3779b9u;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *s = x;
-}
 
 /* Split the stream; returns an array of the values, with a string "error" where it broke. */
 static json_t *split(const uint8_t *data, size_t len, bool agent, uint32_t seed, bool whole)

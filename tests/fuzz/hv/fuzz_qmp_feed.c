@@ -16,18 +16,9 @@
 
 #include "common/log.h"
 #include "hv/qmp.h"
+#include "../fuzz_rand.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static uint32_t next_rand(uint32_t *s)
-{
-	uint32_t x = *s ? *s : 0x9e3779b9u;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *s = x;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
